@@ -1,0 +1,60 @@
+#pragma once
+// Shape<D...>: a per-sample tensor shape as a type (batch left out), as in
+// Keras's `(None, 26, 26, 64)`. Shapes are types, not values, so that they
+// print as `Shape<26, 26, 64>` in a compiler diagnostic.
+#include <array>
+#include <cstddef>
+#include <string>
+
+namespace ctnet {
+
+/// A per-sample shape, channels last: `Shape<H, W, C>` or `Shape<N>`.
+template <std::size_t... D>
+struct Shape {
+  static constexpr std::size_t rank = sizeof...(D);
+  static constexpr std::array<std::size_t, sizeof...(D)> dims{D...};
+  /// Number of elements of one sample.
+  static constexpr std::size_t size = (std::size_t{1} * ... * D);
+
+  /// Keras's rendering with the batch axis: `(None, 26, 26, 64)`.
+  static std::string keras() {
+    std::string s = "(None";
+    ((s += ", " + std::to_string(D)), ...);
+    return s + ")";
+  }
+};
+
+/// Keras's padding modes for convolutions and pooling.
+enum class Padding { valid, same };
+
+inline std::string to_string(Padding p) { return p == Padding::same ? "same" : "valid"; }
+
+/// True for any `Shape<...>`.
+template <class T>
+inline constexpr bool is_shape = false;
+template <std::size_t... D>
+inline constexpr bool is_shape<Shape<D...>> = true;
+
+/// Height, width and channels of a rank-3 shape.
+template <class S>
+  requires(S::rank == 3)
+struct Spatial {
+  static constexpr std::size_t h = S::dims[0], w = S::dims[1], c = S::dims[2];
+};
+
+/// Keras's output length of a convolution or pooling window along one axis.
+/// valid: floor((n - k) / s) + 1; same: ceil(n / s).
+constexpr std::size_t conv_out(std::size_t n, std::size_t k, std::size_t s, bool same) {
+  return same ? (n + s - 1) / s : (n - k) / s + 1;
+}
+
+/// Padding before the first element along one axis for `same` (TensorFlow's
+/// rule: the odd pixel of padding goes after).
+constexpr std::size_t pad_before(std::size_t n, std::size_t k, std::size_t s, bool same) {
+  if (!same) return 0;
+  const std::size_t out = conv_out(n, k, s, true);
+  const std::size_t needed = (out - 1) * s + k;
+  return needed > n ? (needed - n) / 2 : 0;
+}
+
+}  // namespace ctnet

@@ -1,0 +1,21 @@
+#pragma once
+// The umbrella header for users of ctnet. Never included inside the library.
+#include <ctnet/core/blas.hpp>
+#include <ctnet/core/error.hpp>
+#include <ctnet/core/layer.hpp>
+#include <ctnet/core/rng.hpp>
+#include <ctnet/core/shape.hpp>
+#include <ctnet/layers/conv2d.hpp>
+#include <ctnet/layers/dense.hpp>
+#include <ctnet/layers/dropout.hpp>
+#include <ctnet/layers/flatten.hpp>
+#include <ctnet/layers/input.hpp>
+#include <ctnet/layers/leaky_relu.hpp>
+#include <ctnet/layers/max_pool2d.hpp>
+#include <ctnet/layers/relu.hpp>
+#include <ctnet/layers/reshape.hpp>
+#include <ctnet/layers/sigmoid.hpp>
+#include <ctnet/layers/softmax.hpp>
+#include <ctnet/layers/tanh.hpp>
+#include <ctnet/model/sequential.hpp>
+#include <ctnet/model/summary.hpp>

@@ -1,0 +1,241 @@
+#pragma once
+// Checkpoints in the safetensors format (https://github.com/huggingface/safetensors):
+//
+//   8 bytes   N, little-endian uint64: the size of the header
+//   N bytes   JSON header: {"__metadata__": {str: str}, name: {"dtype": "F32",
+//             "shape": [...], "data_offsets": [begin, end]}, ...}, padded with
+//             spaces so that the data starts on an 8-byte boundary
+//   rest      the tensors' bytes, little-endian; offsets are relative to here
+//
+// Only F32 is written or read: every ctnet parameter is a float. Files load
+// in PyTorch / NumPy with `safetensors.numpy.load_file`.
+#include <bit>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ctnet/core/error.hpp"
+
+namespace ctnet {
+
+/// A named float tensor to be written: its shape (outermost first) and a view
+/// of its product-of-shape values, row-major. The data is not copied.
+struct TensorView {
+  std::string name;
+  std::vector<std::size_t> shape;
+  std::span<const float> data;
+};
+
+/// The contents of a safetensors file: the string metadata and, per tensor
+/// name, its shape and values.
+struct TensorFile {
+  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::pair<std::vector<std::size_t>, std::vector<float>>> tensors;
+};
+
+namespace detail {
+
+inline void st_put_floats(std::vector<std::uint8_t>& out, std::span<const float> v) {
+  const std::size_t at = out.size();
+  out.resize(at + v.size() * 4);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (!v.empty()) std::memcpy(out.data() + at, v.data(), v.size() * 4);
+  } else {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const auto u = std::bit_cast<std::uint32_t>(v[i]);
+      for (int b = 0; b < 4; ++b) out[at + i * 4 + b] = static_cast<std::uint8_t>(u >> (8 * b));
+    }
+  }
+}
+
+inline void st_get_floats(const std::uint8_t* src, std::size_t n, std::vector<float>& out) {
+  out.resize(n);
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n != 0) std::memcpy(out.data(), src, n * 4);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint32_t u = 0;
+      for (int b = 0; b < 4; ++b) u |= std::uint32_t{src[i * 4 + b]} << (8 * b);
+      out[i] = std::bit_cast<float>(u);
+    }
+  }
+}
+
+// Writes `bytes` to path.tmp, syncs it, renames it over `path` and syncs the
+// directory: a crash at any moment leaves the old file or the new one.
+inline void st_write_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) throw Error(tmp + ": cannot create: " + std::strerror(errno));
+  bool ok = bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = ok && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  const int saved = errno;
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    std::remove(tmp.c_str());
+    throw Error(tmp + ": write failed: " + std::strerror(saved));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot rename " + tmp + " into place: " + std::strerror(e));
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);  // best effort: the rename is already atomic
+    ::close(fd);
+  }
+}
+
+inline std::string st_shape_string(const std::vector<std::size_t>& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+}  // namespace detail
+
+/// Writes `tensors` (as F32) and `metadata` to `path` in the safetensors
+/// format. The file is written to `path + ".tmp"`, synced and renamed over
+/// `path`, so a run killed at any moment leaves either the old or the new
+/// file. Throws ctnet::Error for an empty, duplicate or reserved name, a
+/// shape that does not match the data, or a failed write.
+inline void write_safetensors(const std::string& path, std::span<const TensorView> tensors,
+                              const std::map<std::string, std::string>& metadata) {
+  nlohmann::json header = nlohmann::json::object();
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::size_t offset = 0;
+  std::set<std::string> names;
+  for (const auto& t : tensors) {
+    if (t.name.empty() || t.name == "__metadata__")
+      throw Error(path + ": cannot write a tensor named '" + t.name + "'");
+    if (!names.insert(t.name).second) throw Error(path + ": tensor name '" + t.name + "' used twice");
+    std::size_t n = 1;
+    for (std::size_t d : t.shape) n *= d;
+    if (n != t.data.size())
+      throw Error(path + ": tensor '" + t.name + "' has shape " + detail::st_shape_string(t.shape) +
+                  " (" + std::to_string(n) + " values) but " + std::to_string(t.data.size()) +
+                  " values");
+    header[t.name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + n * 4}}};
+    offset += n * 4;
+  }
+  std::string text = header.dump();
+  text.append((8 - (8 + text.size()) % 8) % 8, ' ');  // the data starts 8-byte aligned
+
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(8 + text.size() + offset);
+  for (int b = 0; b < 8; ++b) bytes.push_back(static_cast<std::uint8_t>(std::uint64_t{text.size()} >> (8 * b)));
+  bytes.insert(bytes.end(), text.begin(), text.end());
+  for (const auto& t : tensors) detail::st_put_floats(bytes, t.data);
+  detail::st_write_atomic(path, bytes);
+}
+
+/// Reads a safetensors file of F32 tensors. Throws ctnet::Error, one line
+/// naming the file, when it is missing, shorter than 8 bytes, its header
+/// length runs past the end, its header is not valid JSON (or not the
+/// safetensors layout), a tensor's dtype is not F32, or a tensor's offsets
+/// are out of range or do not match its shape.
+inline TensorFile read_safetensors(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(path + ": file not found");
+  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+  std::vector<std::uint8_t> bytes;
+  unsigned char chunk[1 << 16];
+  std::size_t got = 0;
+  while ((got = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw Error(path + ": read error");
+
+  if (bytes.size() < 8)
+    throw Error(path + ": not a safetensors file: " + std::to_string(bytes.size()) +
+                " bytes, shorter than the 8-byte header length");
+  std::uint64_t n = 0;
+  for (int b = 0; b < 8; ++b) n |= std::uint64_t{bytes[b]} << (8 * b);
+  if (n > bytes.size() - 8)
+    throw Error(path + ": header length " + std::to_string(n) + " runs past the end of the file (" +
+                std::to_string(bytes.size()) + " bytes); truncated or not a safetensors file");
+  const std::size_t data_begin = 8 + static_cast<std::size_t>(n);
+  const std::size_t data_size = bytes.size() - data_begin;
+
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + static_cast<std::ptrdiff_t>(data_begin));
+  } catch (const nlohmann::json::exception& e) {
+    std::string why = e.what();
+    if (const auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
+    throw Error(path + ": bad JSON header: " + why);
+  }
+  if (!header.is_object()) throw Error(path + ": bad JSON header: not an object");
+
+  TensorFile out;
+  for (const auto& [name, entry] : header.items()) {
+    if (name == "__metadata__") {
+      if (!entry.is_object()) throw Error(path + ": __metadata__ is not an object");
+      for (const auto& [k, v] : entry.items()) {
+        if (!v.is_string()) throw Error(path + ": metadata '" + k + "' is not a string");
+        out.metadata[k] = v.get<std::string>();
+      }
+      continue;
+    }
+    const std::string where = path + ": tensor '" + name + "'";
+    if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
+        !entry.contains("data_offsets"))
+      throw Error(where + ": header entry lacks dtype, shape or data_offsets");
+    const auto& dtype = entry["dtype"];
+    if (!dtype.is_string()) throw Error(where + ": dtype is not a string");
+    if (dtype.get<std::string>() != "F32")
+      throw Error(where + " has dtype " + dtype.get<std::string>() + ", only F32 is supported");
+    const auto& shape_j = entry["shape"];
+    const auto& offs = entry["data_offsets"];
+    if (!shape_j.is_array()) throw Error(where + ": shape is not an array");
+    if (!offs.is_array() || offs.size() != 2 || !offs[0].is_number_unsigned() ||
+        !offs[1].is_number_unsigned())
+      throw Error(where + ": data_offsets is not a pair of non-negative integers");
+
+    std::vector<std::size_t> shape;
+    std::size_t count = 1;
+    bool huge = false;
+    for (const auto& d : shape_j) {
+      if (!d.is_number_unsigned()) throw Error(where + ": shape holds a non-integer or negative entry");
+      const auto v = d.get<std::uint64_t>();
+      shape.push_back(static_cast<std::size_t>(v));
+      if (v != 0 && count > (std::size_t{1} << 61) / v) huge = true;
+      else count *= static_cast<std::size_t>(v);
+    }
+    const auto begin = offs[0].get<std::uint64_t>();
+    const auto end = offs[1].get<std::uint64_t>();
+    if (begin > end || end > data_size)
+      throw Error(where + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                  "] out of range (the data section has " + std::to_string(data_size) + " bytes)");
+    if (huge || end - begin != count * 4)
+      throw Error(where + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                  "] hold " + std::to_string(end - begin) + " bytes, shape " +
+                  detail::st_shape_string(shape) + " needs " +
+                  (huge ? std::string("too many") : std::to_string(count * 4)));
+    auto& slot = out.tensors[name];
+    slot.first = std::move(shape);
+    detail::st_get_floats(bytes.data() + data_begin + begin, count, slot.second);
+  }
+  return out;
+}
+
+}  // namespace ctnet

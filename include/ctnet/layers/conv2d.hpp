@@ -1,0 +1,118 @@
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include <ctnet/core/blas.hpp>
+#include <ctnet/core/layer.hpp>
+#include <ctnet/core/tensor.hpp>
+#include <ctnet/layers/epilogue.hpp>
+#include <ctnet/layers/im2col.hpp>
+
+namespace ctnet {
+
+/// 2-D convolution over H x W x C -> OH x OW x Filters with a square Kernel,
+/// Stride and Keras's padding rules (valid: (H - K) / S + 1; same: ceil(H / S)).
+/// Kernel stored (K, K, C, Filters) as Keras stores it. Computed as im2col + one
+/// GEMM per batch (1x1, stride 1, valid convolutions skip im2col). Keras:
+/// `layers.Conv2D(filters, kernel, strides=stride, padding=..., use_bias=UseBias)`.
+template <std::size_t Filters, std::size_t Kernel, std::size_t Stride = 1,
+          Padding Pad = Padding::valid, bool UseBias = true>
+struct Conv2D {
+  static_assert(Filters > 0 && Kernel > 0 && Stride > 0, "Conv2D needs non-zero sizes");
+  static constexpr const char* keras_class = "Conv2D";
+  static constexpr const char* keras_name = "conv2d";
+  static std::string name() {
+    return "Conv2D<" + std::to_string(Filters) + ", " + std::to_string(Kernel) + ", " +
+           std::to_string(Stride) + ", " + to_string(Pad) + (UseBias ? "" : ", false") + ">";
+  }
+
+  template <class In>
+  static constexpr auto reason() {
+    if constexpr (In::rank != 3)
+      return why::needs_image_input{};
+    else if constexpr (Pad == Padding::valid &&
+                       (Kernel > In::dims[0] || Kernel > In::dims[1]))
+      return why::window_larger_than_input{};
+    else
+      return why::accepted{};
+  }
+  template <class In>
+  using check = decltype(reason<In>());
+
+  template <class In>
+  struct layer {
+    static constexpr std::size_t H = In::dims[0], W = In::dims[1], C = In::dims[2];
+    static constexpr bool same = Pad == Padding::same;
+    static constexpr std::size_t OH = conv_out(H, Kernel, Stride, same);
+    static constexpr std::size_t OW = conv_out(W, Kernel, Stride, same);
+    static constexpr std::size_t patch = Kernel * Kernel * C;
+    static constexpr bool direct = Kernel == 1 && Stride == 1;  // col == x
+    static constexpr detail::ConvGeometry geometry{H, W, C, OH, OW, Kernel, Stride,
+                                                   pad_before(H, Kernel, Stride, same),
+                                                   pad_before(W, Kernel, Stride, same)};
+
+    using input = In;
+    using output = Shape<OH, OW, Filters>;
+    static constexpr std::size_t trainable_params = patch * Filters + (UseBias ? Filters : 0);
+    static constexpr std::size_t non_trainable_params = 0;
+    static constexpr Storage storage = Storage::own;
+    static constexpr bool needs_output = false;
+    static constexpr bool fuses_activation = true;
+    static constexpr double flops = 2.0 * OH * OW * patch * Filters;
+
+    Buffer w = zeros(patch * Filters), dw = zeros(patch * Filters);
+    Buffer b = zeros(UseBias ? Filters : 0), db = zeros(UseBias ? Filters : 0);
+    Buffer col, dcol;  // im2col of the last forward's input, and its gradient
+
+    void reserve(std::size_t batch) {
+      if constexpr (!direct) {
+        ensure_size(col, batch * OH * OW * patch);
+        ensure_size(dcol, batch * OH * OW * patch);
+      }
+    }
+
+    template <class F>
+    void visit_params(F&& f) {
+      f(ParamRef{.role = "kernel", .value = as_span(w), .grad = as_span(dw),
+                 .shape = {Kernel, Kernel, C, Filters}, .rank = 4, .fan_in = patch,
+                 .fan_out = Kernel * Kernel * Filters, .is_kernel = true});
+      if constexpr (UseBias)
+        f(ParamRef{.role = "bias", .value = as_span(b), .grad = as_span(db), .shape = {Filters},
+                   .rank = 1});
+    }
+
+    // y = act(im2col(x) W + b)
+    template <class Act = NoActivation>
+    void forward(const float* x, float* y, std::size_t n, Pass&) {
+      const float* a = x;
+      if constexpr (!direct) {
+        reserve(n);
+        detail::im2col(geometry, x, col.data(), n);
+        a = col.data();
+      }
+      blas::gemm(false, false, n * OH * OW, Filters, patch, 1.0f, a, patch, w.data(), Filters,
+                 0.0f, y, Filters);
+      detail::bias_activation<Act, UseBias>(y, b.data(), n * OH * OW, Filters);
+    }
+    // g = dy * act'(y);  db += sum g;  dW += col^T g;  dx = col2im(g W^T)
+    template <class Act = NoActivation>
+    void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
+      const std::size_t rows = n * OH * OW;
+      detail::activation_bias_grad<Act, UseBias>(dy, y, db.data(), rows, Filters);
+      const float* a = direct ? x : col.data();
+      blas::gemm(true, false, patch, Filters, rows, 1.0f, a, patch, dy, Filters, 1.0f, dw.data(),
+                 Filters);
+      if (dx == nullptr) return;
+      if constexpr (direct) {
+        blas::gemm(false, true, rows, patch, Filters, 1.0f, dy, Filters, w.data(), Filters, 0.0f,
+                   dx, patch);
+      } else {
+        blas::gemm(false, true, rows, patch, Filters, 1.0f, dy, Filters, w.data(), Filters, 0.0f,
+                   dcol.data(), patch);
+        detail::col2im(geometry, dcol.data(), dx, n);
+      }
+    }
+  };
+};
+
+}  // namespace ctnet

@@ -1,0 +1,83 @@
+#pragma once
+// im2col / col2im for channels-last images, the data movement around the one
+// GEMM of a convolution. A row of `col` is the K x K x C patch under one output
+// pixel, in (kh, kw, c) order, matching Keras's (K, K, C, F) kernel layout.
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
+namespace ctnet::detail {
+
+struct ConvGeometry {
+  std::size_t h, w, c;     // input
+  std::size_t oh, ow;      // output
+  std::size_t k, stride;   // square kernel
+  std::size_t pad_top, pad_left;
+  std::size_t patch() const { return k * k * c; }
+};
+
+/// Range of kernel columns [lo, hi) that land inside the input for output column ox.
+inline void kernel_cols(const ConvGeometry& g, std::size_t ox, std::size_t& lo, std::size_t& hi) {
+  const long base = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
+  lo = base < 0 ? static_cast<std::size_t>(-base) : 0;
+  const long end = static_cast<long>(g.w) - base;  // kw < end
+  hi = static_cast<std::size_t>(std::clamp<long>(end, 0, static_cast<long>(g.k)));
+  if (lo > hi) lo = hi;
+}
+
+/// col[(n, oy, ox), (kh, kw, c)] = x[n, oy*s + kh - pt, ox*s + kw - pl, c], or 0 outside.
+inline void im2col(const ConvGeometry& g, const float* x, float* col, std::size_t n) {
+  const std::size_t patch = g.patch(), kc = g.k * g.c;
+  for (std::size_t b = 0; b < n; ++b) {
+    const float* xb = x + b * g.h * g.w * g.c;
+    for (std::size_t oy = 0; oy < g.oh; ++oy) {
+      for (std::size_t ox = 0; ox < g.ow; ++ox) {
+        float* row = col + ((b * g.oh + oy) * g.ow + ox) * patch;
+        std::size_t lo, hi;
+        kernel_cols(g, ox, lo, hi);
+        const long ix0 = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
+        for (std::size_t kh = 0; kh < g.k; ++kh) {
+          float* dst = row + kh * kc;
+          const long iy = static_cast<long>(oy * g.stride + kh) - static_cast<long>(g.pad_top);
+          if (iy < 0 || iy >= static_cast<long>(g.h) || lo == hi) {
+            std::memset(dst, 0, kc * sizeof(float));
+            continue;
+          }
+          if (lo > 0) std::memset(dst, 0, lo * g.c * sizeof(float));
+          const float* src = xb + (static_cast<std::size_t>(iy) * g.w +
+                                   static_cast<std::size_t>(ix0 + static_cast<long>(lo))) * g.c;
+          std::memcpy(dst + lo * g.c, src, (hi - lo) * g.c * sizeof(float));
+          if (hi < g.k) std::memset(dst + hi * g.c, 0, (g.k - hi) * g.c * sizeof(float));
+        }
+      }
+    }
+  }
+}
+
+/// The adjoint of im2col: dx = 0, then dx[...] += dcol[...] for every patch entry.
+inline void col2im(const ConvGeometry& g, const float* dcol, float* dx, std::size_t n) {
+  const std::size_t patch = g.patch(), kc = g.k * g.c;
+  std::fill(dx, dx + n * g.h * g.w * g.c, 0.0f);
+  for (std::size_t b = 0; b < n; ++b) {
+    float* xb = dx + b * g.h * g.w * g.c;
+    for (std::size_t oy = 0; oy < g.oh; ++oy) {
+      for (std::size_t ox = 0; ox < g.ow; ++ox) {
+        const float* row = dcol + ((b * g.oh + oy) * g.ow + ox) * patch;
+        std::size_t lo, hi;
+        kernel_cols(g, ox, lo, hi);
+        const long ix0 = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
+        for (std::size_t kh = 0; kh < g.k; ++kh) {
+          const long iy = static_cast<long>(oy * g.stride + kh) - static_cast<long>(g.pad_top);
+          if (iy < 0 || iy >= static_cast<long>(g.h) || lo == hi) continue;
+          const float* src = row + kh * kc + lo * g.c;
+          float* dst = xb + (static_cast<std::size_t>(iy) * g.w +
+                             static_cast<std::size_t>(ix0 + static_cast<long>(lo))) * g.c;
+          const std::size_t len = (hi - lo) * g.c;
+          for (std::size_t i = 0; i < len; ++i) dst[i] += src[i];
+        }
+      }
+    }
+  }
+}
+
+}  // namespace ctnet::detail

@@ -1,0 +1,28 @@
+#pragma once
+// The shared body of layers that only rename a shape (Flatten, Reshape): the
+// model gives them their input's buffer, so they do no work at all.
+#include <cstddef>
+
+#include <ctnet/core/layer.hpp>
+
+namespace ctnet {
+
+template <class In, class Out>
+struct ViewLayer {
+  using input = In;
+  using output = Out;
+  static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
+  static constexpr Storage storage = Storage::view;
+  static constexpr bool needs_output = false;
+  static constexpr bool fuses_activation = false;
+  static constexpr double flops = 0;
+  void reserve(std::size_t) {}
+  template <class F>
+  void visit_params(F&&) {}
+  template <class = NoActivation>
+  void forward(const float*, float*, std::size_t, Pass&) {}
+  template <class = NoActivation>
+  void backward(const float*, const float*, float*, float*, std::size_t) {}
+};
+
+}  // namespace ctnet

@@ -1,0 +1,103 @@
+#pragma once
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <ctnet/core/type_list.hpp>
+
+namespace ctnet {
+
+/// 1234567 -> "1,234,567", as Keras prints parameter totals.
+inline std::string thousands(std::size_t v) {
+  std::string digits = std::to_string(v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+namespace detail {
+/// Keras's automatic layer names: conv2d, conv2d_1, dense, ...
+template <class... Ls>
+std::vector<std::string> keras_layer_names(type_list<Ls...>) {
+  std::map<std::string, int> seen;
+  std::vector<std::string> names;
+  for (std::string base : {std::string(Ls::keras_name)...}) {
+    const int k = seen[base]++;
+    names.push_back(k == 0 ? base : base + "_" + std::to_string(k));
+  }
+  return names;
+}
+
+/// One row as Keras 2 prints it: columns end at 29, 55 and 65 characters,
+/// two spaces kept between columns, text too long for its column wrapped
+/// onto further lines.
+inline std::string summary_row(const std::string& a, const std::string& b, const std::string& c) {
+  constexpr std::size_t pos[3] = {29, 55, 65};
+  std::string left[3] = {a, b, c};
+  std::string out;
+  while (!left[0].empty() || !left[1].empty() || !left[2].empty()) {
+    std::string line;
+    for (std::size_t col = 0; col < 3; ++col) {
+      const std::size_t start = col > 0 ? pos[col - 1] : 0;
+      const std::size_t space = col != 2 ? 2 : 0;
+      const std::size_t cutoff = pos[col] - start - space;
+      line += left[col].substr(0, cutoff) + std::string(space, ' ');
+      left[col] = left[col].size() > cutoff ? left[col].substr(cutoff) : "";
+      if (line.size() < pos[col]) line += std::string(pos[col] - line.size(), ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+template <class... B>
+std::vector<std::string> output_shapes(type_list<B...>) {
+  return {B::output::keras()...};
+}
+template <class... B>
+std::vector<std::size_t> layer_params(type_list<B...>) {
+  return {(B::trainable_params + B::non_trainable_params)...};
+}
+template <class... Ls>
+std::vector<std::string> keras_classes(type_list<Ls...>) {
+  return {std::string(Ls::keras_class)...};
+}
+}  // namespace detail
+
+/// The names Keras gives a model's layers (`conv2d`, `conv2d_1`, `dense`, ...);
+/// checkpoints name parameters `<layer>/<role>` with them.
+template <class Net>
+std::vector<std::string> layer_names() {
+  return detail::keras_layer_names(typename Net::specs{});
+}
+
+/// The model's summary in Keras 2's format (TensorFlow 2.10 and later):
+/// one row per layer with its output shape and parameter count, rows
+/// separated by a blank line, then the totals with thousands separators.
+template <class Net>
+std::string summary(const std::string& model_name = "sequential") {
+  static_assert(Net::valid);
+  const auto names = layer_names<Net>();
+  const auto classes = detail::keras_classes(typename Net::specs{});
+  const auto shapes = detail::output_shapes(typename Net::bound{});
+  const auto params = detail::layer_params(typename Net::bound{});
+  const std::string rule(65, '_'), double_rule(65, '=');
+  std::string s = "Model: \"" + model_name + "\"\n" + rule + "\n";
+  s += detail::summary_row(" Layer (type)", "Output Shape", "Param #") + double_rule + "\n";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    s += detail::summary_row(" " + names[i] + " (" + classes[i] + ")", shapes[i],
+                             std::to_string(params[i]));
+    if (i + 1 < names.size()) s += std::string(65, ' ') + "\n";
+  }
+  s += double_rule + "\n";
+  s += "Total params: " + thousands(Net::total_params) + "\n";
+  s += "Trainable params: " + thousands(Net::trainable_params) + "\n";
+  s += "Non-trainable params: " + thousands(Net::non_trainable_params) + "\n";
+  s += rule + "\n";
+  return s;
+}
+
+}  // namespace ctnet

@@ -1,0 +1,76 @@
+#pragma once
+// The compile-time walk over a layer list: each layer's input shape, its bound
+// runtime type, and the first layer (if any) that rejects its input. The walk
+// stops at the first rejection, so layers after a bad one are never checked
+// and one bug gives one diagnostic.
+#include <cstddef>
+#include <type_traits>
+
+#include <ctnet/core/diagnostics.hpp>
+#include <ctnet/core/layer.hpp>
+#include <ctnet/core/type_list.hpp>
+
+namespace ctnet::detail {
+
+inline constexpr std::size_t no_failure = static_cast<std::size_t>(-1);
+
+/// Where the walk stopped: position, layer spec, the shape it was given, why.
+template <std::size_t Position, class L, class In>
+struct failure_at {
+  static constexpr std::size_t position = Position;
+  using layer = L;
+  using input = In;
+  using reason = rejection<L, In>;
+};
+
+struct no_failure_t {};
+
+template <std::size_t I, class In, class... Ls>
+struct walk {
+  static constexpr std::size_t first_bad = no_failure;
+  using failure = no_failure_t;
+  using bound = type_list<>;
+  using output = In;
+};
+
+template <std::size_t I, class In, class L, class... Ls>
+struct walk_next {
+  using bound_layer = typename L::template layer<In>;
+  using type = walk<I + 1, typename bound_layer::output, Ls...>;
+  using bound = typename list_prepend<bound_layer, typename type::bound>::type;
+};
+
+struct walk_stopped {
+  static constexpr std::size_t first_bad = no_failure;
+  using failure = no_failure_t;
+  using bound = type_list<>;
+  using output = Shape<0>;
+};
+struct walk_stop_step {
+  using type = walk_stopped;
+  using bound = type_list<>;
+};
+
+template <std::size_t I, class In, class L, class... Ls>
+struct walk<I, In, L, Ls...> {
+  static constexpr bool ok = accepts<L, In>;
+  using step = std::conditional_t<ok, walk_next<I, In, L, Ls...>, walk_stop_step>;
+  using rest = typename step::type;
+  static constexpr std::size_t first_bad = ok ? rest::first_bad : I;
+  using failure = std::conditional_t<ok, typename rest::failure, failure_at<I, L, In>>;
+  using bound = typename step::bound;
+  using output = typename rest::output;
+};
+
+/// Instantiates the diagnostic for a failure; true when there is none.
+template <class F>
+struct report_failure {
+  static constexpr bool value = layer_rejects_input<F::position, typename F::layer,
+                                                    typename F::input, typename F::reason>::value;
+};
+template <>
+struct report_failure<no_failure_t> {
+  static constexpr bool value = true;
+};
+
+}  // namespace ctnet::detail

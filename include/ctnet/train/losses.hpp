@@ -1,0 +1,67 @@
+#pragma once
+// Losses. Each returns the batch mean and writes the gradient of that mean
+// with respect to the network's output (or, fused, its pre-softmax logits).
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace ctnet {
+
+/// Cross-entropy of softmax probabilities p (n x k) against integer labels,
+/// fused with the softmax: writes dL/dlogits = (p - onehot) / n into `dlogits`
+/// (which may alias p) and returns the mean loss. Keras:
+/// `sparse_categorical_crossentropy` after a softmax.
+inline double softmax_cross_entropy_probs(std::span<const float> p,
+                                          std::span<const std::uint8_t> labels, std::size_t k,
+                                          std::span<float> dlogits) {
+  const std::size_t n = labels.size();
+  double loss = 0.0;
+  const float inv_n = 1.0f / static_cast<float>(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    const float pr = p[r * k + labels[r]];
+    loss -= std::log(std::max(pr, 1e-7f));  // Keras clips probabilities at 1e-7
+    for (std::size_t j = 0; j < k; ++j) {
+      const float t = j == labels[r] ? 1.0f : 0.0f;
+      dlogits[r * k + j] = (p[r * k + j] - t) * inv_n;
+    }
+  }
+  return loss / static_cast<double>(n);
+}
+
+/// Cross-entropy on raw logits (n x k): softmax computed here, stably.
+/// Writes dL/dlogits = (softmax(z) - onehot) / n and returns the mean loss.
+inline double softmax_cross_entropy_logits(std::span<const float> z,
+                                           std::span<const std::uint8_t> labels, std::size_t k,
+                                           std::span<float> dlogits) {
+  const std::size_t n = labels.size();
+  double loss = 0.0;
+  const float inv_n = 1.0f / static_cast<float>(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    const float* zr = z.data() + r * k;
+    const float m = *std::max_element(zr, zr + k);
+    double s = 0.0;
+    for (std::size_t j = 0; j < k; ++j) s += std::exp(static_cast<double>(zr[j] - m));
+    const double log_s = std::log(s);
+    loss += log_s - static_cast<double>(zr[labels[r]] - m);
+    for (std::size_t j = 0; j < k; ++j) {
+      const double pj = std::exp(static_cast<double>(zr[j] - m) - log_s);
+      dlogits[r * k + j] = static_cast<float>(pj - (j == labels[r] ? 1.0 : 0.0)) * inv_n;
+    }
+  }
+  return loss / static_cast<double>(n);
+}
+
+/// Number of rows of scores (n x k) whose arg-max is the label.
+inline std::size_t count_correct(std::span<const float> scores,
+                                 std::span<const std::uint8_t> labels, std::size_t k) {
+  std::size_t correct = 0;
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    const float* s = scores.data() + r * k;
+    if (static_cast<std::size_t>(std::max_element(s, s + k) - s) == labels[r]) ++correct;
+  }
+  return correct;
+}
+
+}  // namespace ctnet

@@ -1,0 +1,99 @@
+// The layer laws for every layer, alone and in the fused pairs the model forms.
+#include <doctest/doctest.h>
+
+#include <ctnet/ctnet.hpp>
+
+#include "gradcheck.hpp"
+
+using namespace ctnet;
+using test::check_gradients;
+using test::check_laws;
+
+TEST_CASE("Dense: gradients, accumulation, batch") {
+  check_laws<Sequential<Input<7>, Dense<5>>>();
+  check_laws<Sequential<Input<7>, Dense<5, false>>>();
+}
+TEST_CASE("Dense fused with each activation") {
+  check_laws<Sequential<Input<6>, Dense<5>, ReLU>>();
+  check_laws<Sequential<Input<6>, Dense<5>, LeakyReLU<0.2f>>>();
+  check_laws<Sequential<Input<6>, Dense<5>, Sigmoid>>();
+  check_laws<Sequential<Input<6>, Dense<5>, Tanh>>();
+  check_laws<Sequential<Input<6>, Dense<5>, Softmax>>();
+  static_assert(Sequential<Input<6>, Dense<5>, ReLU>::plan.fused[0]);
+}
+TEST_CASE("Conv2D valid, same, strided, 1x1, without bias") {
+  check_laws<Sequential<Input<6, 5, 2>, Conv2D<3, 3>>>();
+  check_laws<Sequential<Input<6, 5, 2>, Conv2D<3, 3, 2, Padding::same>, ReLU>>();
+  check_laws<Sequential<Input<7, 7, 3>, Conv2D<4, 5, 2, Padding::same, false>, Tanh>>();
+  check_laws<Sequential<Input<5, 5, 3>, Conv2D<2, 1>, LeakyReLU<0.3f>>>();
+  check_laws<Sequential<Input<6, 6, 2>, Conv2D<2, 4, 2, Padding::same>>>();
+}
+TEST_CASE("MaxPool2D, Flatten, Reshape, Dropout, standalone activations") {
+  check_laws<Sequential<Input<6, 6, 2>, MaxPool2D<2>>>();
+  check_laws<Sequential<Input<7, 7, 2>, MaxPool2D<3, 2>>>();
+  check_laws<Sequential<Input<4, 3, 2>, Flatten, Dense<3>, Reshape<3, 1, 1>, Conv2D<2, 1>>>();
+  // Standalone activation (its own buffer because Sigmoid's backward reads its
+  // output) followed by an in-place Dropout.
+  check_laws<Sequential<Input<5>, Sigmoid, Dropout<0.4f>, Dense<3>>>();
+  check_gradients<Sequential<Input<5>, Sigmoid, Dropout<0.4f>, Dense<3>>>(2, true);
+  check_gradients<Sequential<Input<8>, Dense<6>, LeakyReLU<0.2f>, Dropout<0.5f>, Dense<2>>>(3, true);
+  check_laws<Sequential<Input<6>, ReLU, Tanh, Softmax>>();
+}
+TEST_CASE("a small CNN end to end") {
+  check_gradients<Sequential<Input<8, 8, 1>, Conv2D<4, 3>, ReLU, Conv2D<3, 3, 2, Padding::same>,
+                             ReLU, MaxPool2D<2>, Flatten, Dense<4>, Softmax>>(2, false, 30);
+}
+
+TEST_CASE("Conv2D matches a direct convolution") {
+  using Net = Sequential<Input<7, 6, 3>, Conv2D<4, 3, 2, Padding::same>>;
+  auto net = Net::make(seed{2});
+  Rng rng(9);
+  std::vector<float> x(2 * 7 * 6 * 3);
+  for (auto& v : x) v = rng.normal();
+  auto& conv = net.layer<0>();
+  for (auto& v : conv.b) v = rng.normal();
+  const auto y = net.forward(x, 2);
+  // TensorFlow's same padding for 7 -> 4 (stride 2, kernel 3): 2 padding rows, 1 before.
+  constexpr std::size_t H = 7, W = 6, C = 3, F = 4, K = 3, S = 2, OH = 4, OW = 3, PT = 1, PL = 0;
+  static_assert(Net::output_shape::dims[0] == OH && Net::output_shape::dims[1] == OW);
+  for (std::size_t b = 0; b < 2; ++b)
+    for (std::size_t oy = 0; oy < OH; ++oy)
+      for (std::size_t ox = 0; ox < OW; ++ox)
+        for (std::size_t f = 0; f < F; ++f) {
+          double s = conv.b[f];
+          for (std::size_t kh = 0; kh < K; ++kh)
+            for (std::size_t kw = 0; kw < K; ++kw)
+              for (std::size_t c = 0; c < C; ++c) {
+                const long iy = static_cast<long>(oy * S + kh) - static_cast<long>(PT);
+                const long ix = static_cast<long>(ox * S + kw) - static_cast<long>(PL);
+                if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
+                s += static_cast<double>(x[((b * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)) * C + c]) *
+                     conv.w[((kh * K + kw) * C + c) * F + f];
+              }
+          CHECK(y[((b * OH + oy) * OW + ox) * F + f] == doctest::Approx(s).epsilon(1e-4));
+        }
+}
+
+TEST_CASE("Dropout is the identity at inference and drops about Rate while training") {
+  using Net = Sequential<Input<1000>, Dropout<0.3f>>;
+  auto net = Net::make(seed{1});
+  std::vector<float> x(1000, 1.0f);
+  auto y = net.forward(x, 1, false);
+  for (float v : y) CHECK(v == 1.0f);
+  y = net.forward(x, 1, true);
+  std::size_t zeros = 0;
+  for (float v : y) {
+    if (v == 0.0f) ++zeros;
+    else CHECK(v == doctest::Approx(1.0f / 0.7f));
+  }
+  CHECK(zeros > 240);
+  CHECK(zeros < 360);
+}
+
+TEST_CASE("buffer plan: in-place activations, shared views, a Dropout after LeakyReLU gets its own") {
+  using A = Sequential<Input<28, 28, 1>, Conv2D<8, 3>, ReLU, Flatten, Dense<10>, Softmax>;
+  static_assert(A::plan.slots == 3);  // input, conv(+relu, flatten), dense(+softmax)
+  static_assert(A::plan.fused[0] && A::plan.absorbed[1] && !A::plan.fused[3]);
+  using B = Sequential<Input<4>, LeakyReLU<0.2f>, Dropout<0.4f>>;
+  static_assert(B::plan.out[1] != B::plan.out[0]);
+}
