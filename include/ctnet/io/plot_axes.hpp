@@ -41,9 +41,11 @@ inline Canvas make_figure(std::size_t width, std::size_t height) {
   return Canvas(static_cast<int>(width), static_cast<int>(height), plot_white);
 }
 
-/// Text scale for a figure: 2 (14-px capitals) for the usual 800 x 500.
+/// Text scale for a figure: 2 (14-px capitals) for the usual 800 x 500,
+/// 1 below 400 px, 3 from 900 px (the smaller side decides).
 inline int plot_text_scale(int width, int height) {
-  return std::clamp(std::min(width, height) / 250, 1, 4);
+  const int side = std::min(width, height);
+  return 1 + (side >= 400 ? 1 : 0) + (side >= 900 ? 1 : 0);
 }
 
 /// Draws a title in a faux bold (the text twice, one pixel apart).
@@ -105,7 +107,7 @@ inline PlotArea draw_axes(Canvas& cv, const std::string& title, const std::strin
   const int plot_h = a.y1 - a.y0;
   if (plot_h < 20) throw Error("figure too small: " + std::to_string(cv.height()) + " px high");
 
-  const AxisTicks yt = nice_ticks(yr.lo, yr.hi, static_cast<std::size_t>(std::max(2, plot_h / (30 * s))));
+  const AxisTicks yt = nice_ticks(yr.lo, yr.hi, static_cast<std::size_t>(std::max(2, plot_h / (20 * s))));
   const std::vector<std::string> ylabels = format_ticks(yt);
   int ylabel_w = 0;
   for (const auto& l : ylabels) ylabel_w = std::max(ylabel_w, Canvas::text_width(l, s));
@@ -120,7 +122,7 @@ inline PlotArea draw_axes(Canvas& cv, const std::string& title, const std::strin
     a.x1 = cv.width() - right;
     const int plot_w = a.x1 - a.x0;
     if (plot_w < 20) throw Error("figure too small: " + std::to_string(cv.width()) + " px wide");
-    for (int target = std::max(2, plot_w / (40 * s)); target >= 2; --target) {
+    for (int target = std::max(2, plot_w / (30 * s)); target >= 2; --target) {
       xt = nice_ticks(xr.lo, xr.hi, static_cast<std::size_t>(target));
       xlabels = format_ticks(xt);
       int widest = 0;

@@ -23,11 +23,9 @@
 #include <utility>
 #include <vector>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
+#include "ctnet/core/atomic_file.hpp"
 #include "ctnet/core/error.hpp"
 
 namespace ctnet {
@@ -75,34 +73,6 @@ inline void st_get_floats(const std::uint8_t* src, std::size_t n, std::vector<fl
   }
 }
 
-// Writes `bytes` to path.tmp, syncs it, renames it over `path` and syncs the
-// directory: a crash at any moment leaves the old file or the new one.
-inline void st_write_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw Error(tmp + ": cannot create: " + std::strerror(errno));
-  bool ok = bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = ok && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
-  const int saved = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    throw Error(tmp + ": write failed: " + std::strerror(saved));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot rename " + tmp + " into place: " + std::strerror(e));
-  }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    ::fsync(fd);  // best effort: the rename is already atomic
-    ::close(fd);
-  }
-}
-
 inline std::string st_shape_string(const std::vector<std::size_t>& shape) {
   std::string s = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -143,7 +113,7 @@ inline void write_safetensors(const std::string& path, std::span<const TensorVie
   for (int b = 0; b < 8; ++b) bytes.push_back(static_cast<std::uint8_t>(std::uint64_t{text.size()} >> (8 * b)));
   bytes.insert(bytes.end(), text.begin(), text.end());
   for (const auto& t : tensors) detail::st_put_floats(bytes, t.data);
-  detail::st_write_atomic(path, bytes);
+  write_file_atomic(path, bytes);
 }
 
 /// Reads a safetensors file of F32 tensors. Throws ctnet::Error, one line

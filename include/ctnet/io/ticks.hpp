@@ -17,8 +17,8 @@ struct AxisTicks {
   std::vector<double> values;
 };
 
-/// The largest of 1, 2, 5 x 10^k that is at most about `raw`, rounded the
-/// way a reader expects (1.4 -> 1, 1.6 -> 2, 4 -> 5, 8 -> 10).
+/// The 1, 2 or 5 x 10^k nearest to `raw` the way a reader rounds
+/// (1.4 -> 1, 1.6 -> 2, 4 -> 5, 8 -> 10).
 inline double nice_step(double raw) {
   if (!(raw > 0.0) || !std::isfinite(raw)) return 1.0;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
@@ -27,9 +27,10 @@ inline double nice_step(double raw) {
   return nice * magnitude;
 }
 
-/// About `target` ticks (at least 2 when the range allows) on 1-2-5 steps
-/// inside [lo, hi]. Needs lo < hi, both finite; otherwise returns the
-/// single tick lo (or none if lo is not finite).
+/// The most ticks, up to `target`, on a 1-2-5 step (..., 0.5, 1, 2, 5, 10,
+/// ...) inside [lo, hi]; at least 2 when lo < hi, even if that exceeds a
+/// target below 2. Needs lo < hi, both finite; otherwise returns the single
+/// tick lo (or none if lo is not finite).
 inline AxisTicks nice_ticks(double lo, double hi, std::size_t target = 6) {
   AxisTicks t;
   if (!std::isfinite(lo) || !std::isfinite(hi)) return t;
@@ -37,20 +38,33 @@ inline AxisTicks nice_ticks(double lo, double hi, std::size_t target = 6) {
     t.values.push_back(lo);
     return t;
   }
-  target = std::max<std::size_t>(target, 2);
-  t.step = nice_step((hi - lo) / static_cast<double>(target - 1));
-  // A too coarse step can leave a single tick: refine until two fit.
-  for (int guard = 0; guard < 4; ++guard) {
-    t.values.clear();
-    const double first = std::ceil(lo / t.step - 1e-9);
-    const double last = std::floor(hi / t.step + 1e-9);
-    for (double k = first; k <= last; k += 1.0) {
-      double v = k * t.step;
-      if (std::abs(v) < t.step * 1e-9) v = 0.0;  // no "-0" or "1e-17"
-      t.values.push_back(v);
+  const auto count = [&](double step) {
+    return std::floor(hi / step + 1e-9) - std::ceil(lo / step - 1e-9) + 1.0;
+  };
+  // Walk the 1-2-5 steps upwards from below range / target; the first that
+  // gives at most `target` ticks wins, unless it gives only one: then the
+  // step before it.
+  const double goal = static_cast<double>(std::max<std::size_t>(target, 1));
+  double exponent = std::floor(std::log10((hi - lo) / goal)) - 1.0;
+  double previous = 0.0;
+  t.step = 0.0;
+  for (int guard = 0; guard < 8 && t.step == 0.0; ++guard, exponent += 1.0)
+    for (double m : {1.0, 2.0, 5.0}) {
+      const double step = m * std::pow(10.0, exponent);
+      const double n = count(step);
+      if (n <= goal) {
+        t.step = (n >= 2.0 || previous == 0.0) ? step : previous;
+        break;
+      }
+      previous = step;
     }
-    if (t.values.size() >= 2) break;
-    t.step = nice_step(t.step / 2.5);
+  if (t.step == 0.0) t.step = nice_step((hi - lo) / 2.0);  // unreachable in practice
+  const double first = std::ceil(lo / t.step - 1e-9);
+  const double last = std::floor(hi / t.step + 1e-9);
+  for (double k = first; k <= last; k += 1.0) {
+    double v = k * t.step;
+    if (std::abs(v) < t.step * 1e-9) v = 0.0;  // no "-0" or "1e-17"
+    t.values.push_back(v);
   }
   return t;
 }

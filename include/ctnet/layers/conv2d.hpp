@@ -4,6 +4,7 @@
 
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/layer.hpp>
+#include <ctnet/core/parallel.hpp>
 #include <ctnet/core/tensor.hpp>
 #include <ctnet/layers/epilogue.hpp>
 #include <ctnet/layers/im2col.hpp>
@@ -63,6 +64,7 @@ struct Conv2D {
     Buffer w = zeros(patch * Filters), dw = zeros(patch * Filters);
     Buffer b = zeros(UseBias ? Filters : 0), db = zeros(UseBias ? Filters : 0);
     Buffer col, dcol;  // im2col of the last forward's input, and its gradient
+    Buffer db_partial;  // per-thread bias-gradient sums
 
     void reserve(std::size_t batch) {
       if constexpr (!direct) {
@@ -81,36 +83,41 @@ struct Conv2D {
                    .rank = 1});
     }
 
-    // y = act(im2col(x) W + b)
+    // y = act(im2col(x) W + b); each thread runs im2col, GEMM and epilogue on
+    // its share of the samples.
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
-      const float* a = x;
-      if constexpr (!direct) {
-        reserve(n);
-        detail::im2col(geometry, x, col.data(), n);
-        a = col.data();
-      }
-      blas::gemm(false, false, n * OH * OW, Filters, patch, 1.0f, a, patch, w.data(), Filters,
-                 0.0f, y, Filters);
-      detail::bias_activation<Act, UseBias>(y, b.data(), n * OH * OW, Filters);
+      reserve(n);
+      parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+        const std::size_t rows = (b1 - b0) * OH * OW;
+        const float* a = x + b0 * In::size;
+        if constexpr (!direct) {
+          float* c = col.data() + b0 * OH * OW * patch;
+          detail::im2col(geometry, a, c, b1 - b0);
+          a = c;
+        }
+        float* yb = y + b0 * OH * OW * Filters;
+        blas::gemm(false, false, rows, Filters, patch, 1.0f, a, patch, w.data(), Filters, 0.0f, yb,
+                   Filters);
+        detail::bias_activation<Act, UseBias>(yb, b.data(), rows, Filters);
+      });
     }
     // g = dy * act'(y);  db += sum g;  dW += col^T g;  dx = col2im(g W^T)
     template <class Act = NoActivation>
     void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
       const std::size_t rows = n * OH * OW;
-      detail::activation_bias_grad<Act, UseBias>(dy, y, db.data(), rows, Filters);
+      detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), rows, Filters,
+                                                          db_partial);
       const float* a = direct ? x : col.data();
-      blas::gemm(true, false, patch, Filters, rows, 1.0f, a, patch, dy, Filters, 1.0f, dw.data(),
-                 Filters);
+      detail::weight_grad_parallel(a, patch, dy, rows, patch, Filters, dw.data());
       if (dx == nullptr) return;
-      if constexpr (direct) {
-        blas::gemm(false, true, rows, patch, Filters, 1.0f, dy, Filters, w.data(), Filters, 0.0f,
-                   dx, patch);
-      } else {
-        blas::gemm(false, true, rows, patch, Filters, 1.0f, dy, Filters, w.data(), Filters, 0.0f,
-                   dcol.data(), patch);
-        detail::col2im(geometry, dcol.data(), dx, n);
-      }
+      parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+        const std::size_t r0 = b0 * OH * OW, r = (b1 - b0) * OH * OW;
+        float* d = direct ? dx + b0 * In::size : dcol.data() + r0 * patch;
+        blas::gemm(false, true, r, patch, Filters, 1.0f, dy + r0 * Filters, Filters, w.data(),
+                   Filters, 0.0f, d, patch);
+        if constexpr (!direct) detail::col2im(geometry, d, dx + b0 * In::size, b1 - b0);
+      });
     }
   };
 };

@@ -4,6 +4,7 @@
 
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/layer.hpp>
+#include <ctnet/core/parallel.hpp>
 #include <ctnet/core/tensor.hpp>
 #include <ctnet/layers/epilogue.hpp>
 
@@ -40,6 +41,8 @@ struct Dense {
     Buffer w = zeros(in * Units), dw = zeros(in * Units);
     Buffer b = zeros(UseBias ? Units : 0), db = zeros(UseBias ? Units : 0);
 
+    Buffer db_partial;  // per-thread bias-gradient sums
+
     void reserve(std::size_t) {}
 
     template <class F>
@@ -54,16 +57,22 @@ struct Dense {
     // y = act(x W + b)
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
-      blas::gemm(false, false, n, Units, in, 1.0f, x, in, w.data(), Units, 0.0f, y, Units);
-      detail::bias_activation<Act, UseBias>(y, b.data(), n, Units);
+      parallel_for(n, [&](std::size_t r0, std::size_t r1) {
+        blas::gemm(false, false, r1 - r0, Units, in, 1.0f, x + r0 * in, in, w.data(), Units, 0.0f,
+                   y + r0 * Units, Units);
+        detail::bias_activation<Act, UseBias>(y + r0 * Units, b.data(), r1 - r0, Units);
+      });
     }
     // g = dy * act'(y);  db += sum_rows g;  dW += x^T g;  dx = g W^T
     template <class Act = NoActivation>
     void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
-      detail::activation_bias_grad<Act, UseBias>(dy, y, db.data(), n, Units);
-      blas::gemm(true, false, in, Units, n, 1.0f, x, in, dy, Units, 1.0f, dw.data(), Units);
-      if (dx != nullptr)
-        blas::gemm(false, true, n, in, Units, 1.0f, dy, Units, w.data(), Units, 0.0f, dx, in);
+      detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), n, Units, db_partial);
+      detail::weight_grad_parallel(x, in, dy, n, in, Units, dw.data());
+      if (dx == nullptr) return;
+      parallel_for(n, [&](std::size_t r0, std::size_t r1) {
+        blas::gemm(false, true, r1 - r0, in, Units, 1.0f, dy + r0 * Units, Units, w.data(), Units,
+                   0.0f, dx + r0 * in, in);
+      });
     }
   };
 };

@@ -3,9 +3,12 @@
 // forward, activation derivative and bias gradient backward. One pass each,
 // whatever the list fuses, so that fusion costs nothing when there is none.
 #include <cstddef>
+#include <algorithm>
 #include <type_traits>
 
 #include <ctnet/core/layer.hpp>
+#include <ctnet/core/parallel.hpp>
+#include <ctnet/core/tensor.hpp>
 
 namespace ctnet::detail {
 
@@ -40,6 +43,37 @@ void activation_bias_grad(float* dy, const float* y, float* db, std::size_t rows
       if constexpr (Bias) db[j] += g;
     }
   }
+}
+
+/// activation_bias_grad over all rows, split across the pool's threads; the
+/// bias gradient is summed per thread into `partial` (threads x cols) first.
+template <class Act, bool Bias>
+void activation_bias_grad_parallel(float* dy, const float* y, float* db, std::size_t rows,
+                                   std::size_t cols, Buffer& partial) {
+  constexpr bool identity = std::is_same_v<Act, NoActivation>;
+  if constexpr (identity && !Bias) return;
+  const std::size_t threads = ThreadPool::instance().size();
+  if constexpr (Bias) {
+    ensure_size(partial, threads * cols);
+    std::fill(partial.begin(), partial.begin() + static_cast<long>(threads * cols), 0.0f);
+  }
+  parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+    const std::size_t t = r0 * threads / rows;  // this range's thread slot
+    activation_bias_grad<Act, Bias>(dy + r0 * cols, y + r0 * cols,
+                                    Bias ? partial.data() + t * cols : nullptr, r1 - r0, cols);
+  });
+  if constexpr (Bias)
+    for (std::size_t t = 0; t < threads; ++t)
+      for (std::size_t j = 0; j < cols; ++j) db[j] += partial[t * cols + j];
+}
+
+/// dW(m x cols) += A^T g for A (rows x m) and g (rows x cols), split over m.
+inline void weight_grad_parallel(const float* a, std::size_t lda, const float* g, std::size_t rows,
+                                 std::size_t m, std::size_t cols, float* dw) {
+  parallel_for(m, [&](std::size_t m0, std::size_t m1) {
+    blas::gemm(true, false, m1 - m0, cols, rows, 1.0f, a + m0, lda, g, cols, 1.0f, dw + m0 * cols,
+               cols);
+  });
 }
 
 }  // namespace ctnet::detail

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -31,12 +32,21 @@ namespace ctnet {
 /// Dense or Conv2D followed by an element-wise activation applies bias and
 /// activation in one pass (and their derivatives in one pass backward).
 template <class InputSpec, class... Ls>
-class Sequential {
+class Sequential
+    // The base is the diagnostic for the first bad layer (empty if none):
+    // instantiating the model emits it once, whichever member is used first.
+    : detail::diagnostic_t<typename detail::walk<0, typename InputSpec::shape, Ls...>::failure> {
   using walk_t = detail::walk<0, typename InputSpec::shape, Ls...>;
+  // Layers the member folds run over: none when the list is bad, so that the
+  // one diagnostic is not followed by errors from code that cannot work.
+  static constexpr std::size_t live = std::is_same_v<typename walk_t::failure,
+                                                     detail::no_failure_t>
+                                          ? sizeof...(Ls)
+                                          : 0;
 
  public:
-  /// False when some layer rejects its input; the diagnostic was emitted.
-  static constexpr bool valid = detail::report_failure<typename walk_t::failure>::value;
+  /// False when some layer rejects its input (the diagnostic was emitted).
+  static constexpr bool valid = live == sizeof...(Ls);
   static constexpr std::size_t depth = sizeof...(Ls);
   using input_shape = typename InputSpec::shape;
   using output_shape = typename walk_t::output;
@@ -95,7 +105,6 @@ class Sequential {
   /// Forward pass over n samples (x holds n * input_shape::size floats).
   /// `training` turns dropout on. Returns the n outputs, valid until the next call.
   std::span<const float> forward(std::span<const float> x, std::size_t n, bool training = false) {
-    static_assert(valid);
     if (x.size() < n * input_shape::size)
       throw Error("forward: input holds " + std::to_string(x.size()) + " floats, " +
                   std::to_string(n) + " samples need " + std::to_string(n * input_shape::size));
@@ -104,7 +113,7 @@ class Sequential {
     Pass pass{training, &rng_};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (forward_layer<I>(n, pass), ...);
-    }(std::make_index_sequence<depth>{});
+    }(std::make_index_sequence<live>{});
     last_n_ = n;
     return output();
   }
@@ -127,11 +136,11 @@ class Sequential {
   /// discriminator this way), else an empty span.
   template <std::size_t Skip = 0>
   std::span<const float> backward(bool input_grad = false) {
-    static_assert(valid && Skip < depth);
+    static_assert(Skip < depth);
     const std::size_t n = last_n_;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (backward_layer<depth - Skip - 1 - I>(n, input_grad), ...);
-    }(std::make_index_sequence<depth - Skip>{});
+    }(std::make_index_sequence<valid ? depth - Skip : 0>{});
     if (!input_grad) return {};
     return {grads_[0].data(), n * input_shape::size};
   }
@@ -146,7 +155,7 @@ class Sequential {
   void visit_params_indexed(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (std::get<I>(layers_).visit_params([&](const ParamRef& p) { f(I, p); }), ...);
-    }(std::make_index_sequence<depth>{});
+    }(std::make_index_sequence<live>{});
   }
 
   /// Zero every parameter gradient.

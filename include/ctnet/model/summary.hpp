@@ -79,7 +79,7 @@ std::vector<std::string> layer_names() {
 /// separated by a blank line, then the totals with thousands separators.
 template <class Net>
 std::string summary(const std::string& model_name = "sequential") {
-  static_assert(Net::valid);
+  // A bad layer list was reported when Net was instantiated; no second error.
   const auto names = layer_names<Net>();
   const auto classes = detail::keras_classes(typename Net::specs{});
   const auto shapes = detail::output_shapes(typename Net::bound{});

@@ -62,15 +62,21 @@ struct walk<I, In, L, Ls...> {
   using output = typename rest::output;
 };
 
-/// Instantiates the diagnostic for a failure; true when there is none.
+/// The model's diagnostic as a type: `layer_rejects_input<...>` for the first
+/// bad layer, `no_failure_t` (empty) when there is none. Sequential derives
+/// from it, so whatever first needs the model as a complete type (`make`,
+/// `param_count`, `summary`, a member call) fires the one static_assert, and
+/// nothing after re-checks the list.
 template <class F>
-struct report_failure {
-  static constexpr bool value = layer_rejects_input<F::position, typename F::layer,
-                                                    typename F::input, typename F::reason>::value;
+struct diagnostic {
+  using type = layer_rejects_input<F::position, typename F::layer, typename F::input,
+                                   typename F::reason>;
 };
 template <>
-struct report_failure<no_failure_t> {
-  static constexpr bool value = true;
+struct diagnostic<no_failure_t> {
+  using type = no_failure_t;
 };
+template <class F>
+using diagnostic_t = typename diagnostic<F>::type;
 
 }  // namespace ctnet::detail

@@ -1,0 +1,128 @@
+#pragma once
+// Command-line flags for ctnet's programs: `--name value` or `--name=value`.
+// Every value is checked; a bad or unknown flag is a one-line ctnet::Error.
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <ctnet/core/error.hpp>
+
+namespace ctnet {
+
+class Flags {
+ public:
+  Flags(int argc, char** argv, std::string about) : about_(std::move(about)) {
+    program_ = argc > 0 ? argv[0] : "program";
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "--help" || a == "-h") {
+        help_ = true;
+        continue;
+      }
+      if (a.rfind("--", 0) != 0 || a.size() < 3)
+        throw Error("unexpected argument '" + a + "' (flags look like --name value)");
+      a = a.substr(2);
+      const auto eq = a.find('=');
+      if (eq != std::string::npos) {
+        values_[a.substr(0, eq)] = a.substr(eq + 1);
+      } else if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0) {
+        values_[a] = argv[++i];
+      } else {
+        values_[a] = "";  // a switch
+      }
+    }
+  }
+
+  /// A string flag.
+  std::string str(const std::string& name, const std::string& fallback, const std::string& help) {
+    declare(name, "TEXT", fallback, help);
+    auto it = values_.find(name);
+    if (it == values_.end()) return fallback;
+    if (it->second.empty()) throw Error("--" + name + " needs a value");
+    return it->second;
+  }
+
+  /// A non-negative integer flag; `min` is the smallest value accepted.
+  std::uint64_t u64(const std::string& name, std::uint64_t fallback, const std::string& help,
+                    std::uint64_t min = 0) {
+    declare(name, "N", std::to_string(fallback), help);
+    auto it = values_.find(name);
+    if (it == values_.end()) return fallback;
+    std::uint64_t v = 0;
+    const auto& s = it->second;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty())
+      throw Error("--" + name + " expects a whole number, got '" + s + "'");
+    if (v < min) throw Error("--" + name + " must be at least " + std::to_string(min) + ", got " + s);
+    return v;
+  }
+
+  /// A real-valued flag.
+  double real(const std::string& name, double fallback, const std::string& help) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", fallback);
+    declare(name, "X", buf, help);
+    auto it = values_.find(name);
+    if (it == values_.end()) return fallback;
+    const auto& s = it->second;
+    double v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty())
+      throw Error("--" + name + " expects a number, got '" + s + "'");
+    return v;
+  }
+
+  /// A switch (`--resume`); also accepts `--resume=true|false`.
+  bool flag(const std::string& name, const std::string& help) {
+    declare(name, "", "off", help);
+    auto it = values_.find(name);
+    if (it == values_.end()) return false;
+    if (it->second.empty() || it->second == "true" || it->second == "1") return true;
+    if (it->second == "false" || it->second == "0") return false;
+    throw Error("--" + name + " is a switch; got the value '" + it->second + "'");
+  }
+
+  /// A flag whose value must be one of `choices`.
+  std::string choice(const std::string& name, const std::vector<std::string>& choices,
+                     const std::string& fallback, const std::string& help) {
+    std::string list;
+    for (const auto& c : choices) list += (list.empty() ? "" : "|") + c;
+    const std::string v = str(name, fallback, help + " (" + list + ")");
+    for (const auto& c : choices)
+      if (c == v) return v;
+    throw Error("--" + name + " must be one of " + list + ", got '" + v + "'");
+  }
+
+  /// Call after reading every flag: rejects unknown ones; with --help prints
+  /// the usage and returns true (the program should then exit 0).
+  bool finish() {
+    if (help_) {
+      std::printf("%s\n\nusage: %s [flags]\n%s", about_.c_str(), program_.c_str(), usage_.c_str());
+      return true;
+    }
+    for (const auto& [k, v] : values_)
+      if (!known_.count(k)) throw Error("unknown flag --" + k + " (see --help)");
+    return false;
+  }
+
+ private:
+  void declare(const std::string& name, const std::string& meta, const std::string& fallback,
+               const std::string& help) {
+    known_.insert(name);
+    std::string left = "  --" + name + (meta.empty() ? "" : " " + meta);
+    if (left.size() < 24) left += std::string(24 - left.size(), ' ');
+    usage_ += left + " " + help + " [" + fallback + "]\n";
+  }
+
+  std::string about_, program_, usage_;
+  std::map<std::string, std::string> values_;
+  std::set<std::string> known_;
+  bool help_ = false;
+};
+
+}  // namespace ctnet

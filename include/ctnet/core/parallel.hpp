@@ -1,0 +1,122 @@
+#pragma once
+// ctnet's threads. One pool for the process, as many threads as cores
+// (CTNET_THREADS overrides), used by the layers to split a batch: im2col,
+// GEMM and epilogue of one share of the samples run as one pipeline on one
+// core. While the pool runs, OpenBLAS is held to one thread per call, so the
+// machine never has more busy threads than cores.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <ctnet/core/blas.hpp>
+
+namespace ctnet {
+
+class ThreadPool {
+ public:
+  /// The process's pool.
+  static ThreadPool& instance() {
+    static ThreadPool pool(default_threads());
+    return pool;
+  }
+
+  static std::size_t default_threads() {
+    if (const char* env = std::getenv("CTNET_THREADS")) {
+      const long n = std::strtol(env, nullptr, 10);
+      if (n > 0) return static_cast<std::size_t>(n);
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
+
+  explicit ThreadPool(std::size_t threads) : size_(std::max<std::size_t>(threads, 1)) {
+    // GEMMs inside tasks run single-threaded; the pool is the parallelism.
+    blas::set_threads(1);
+    for (std::size_t i = 1; i < size_; ++i) workers_.emplace_back([this, i] { work(i); });
+  }
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  std::size_t size() const { return size_; }
+
+  /// Runs task(t) for t in [0, size()), one per thread, the caller taking t = 0;
+  /// returns when all are done. Not reentrant: a task must not call run().
+  void run(const std::function<void(std::size_t)>& task) {
+    if (size_ == 1) {
+      task(0);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      task_ = &task;
+      pending_ = size_ - 1;
+      ++generation_;
+    }
+    wake_.notify_all();
+    task(0);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    task_ = nullptr;
+  }
+
+ private:
+  void work(std::size_t index) {
+    std::size_t seen = 0;
+    for (;;) {
+      const std::function<void(std::size_t)>* task = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+        task = task_;
+      }
+      (*task)(index);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --pending_;
+      }
+      done_.notify_one();
+    }
+  }
+
+  std::size_t size_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(std::size_t)>* task_ = nullptr;
+  std::size_t pending_ = 0, generation_ = 0;
+  bool stop_ = false;
+};
+
+/// Splits [0, n) into one contiguous range per thread (fewer when n is small)
+/// and calls f(begin, end) for each, in parallel.
+template <class F>
+void parallel_for(std::size_t n, F&& f) {
+  auto& pool = ThreadPool::instance();
+  const std::size_t parts = std::min(pool.size(), n);
+  if (parts <= 1) {
+    if (n > 0) f(std::size_t{0}, n);
+    return;
+  }
+  pool.run([&](std::size_t t) {
+    if (t >= parts) return;
+    const std::size_t begin = n * t / parts, end = n * (t + 1) / parts;
+    f(begin, end);
+  });
+}
+
+}  // namespace ctnet

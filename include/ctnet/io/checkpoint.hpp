@@ -1,0 +1,125 @@
+#pragma once
+// Checkpoints: one safetensors file holding one or more networks, their
+// optimizers' state and the run's counters. Written atomically (a run killed
+// at any moment leaves the previous or the new checkpoint, never half of one)
+// and checked on load: loading into a model of another architecture fails
+// with a one-line error naming both.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <ctnet/core/error.hpp>
+#include <ctnet/core/layer.hpp>
+#include <ctnet/core/tensor.hpp>
+#include <ctnet/io/safetensors.hpp>
+#include <ctnet/model/summary.hpp>
+
+namespace ctnet {
+
+/// The architecture of a network as one line: "Input<28, 28, 1> Conv2D<64, 3,
+/// 1, valid> ReLU ...". Stored in checkpoints and compared on load.
+template <class Net>
+std::string model_signature() {
+  std::string s = "Input<";
+  for (std::size_t i = 0; i < Net::input_shape::rank; ++i)
+    s += (i ? ", " : "") + std::to_string(Net::input_shape::dims[i]);
+  s += ">";
+  [&]<class... Ls>(type_list<Ls...>) { ((s += " " + Ls::name()), ...); }(typename Net::specs{});
+  return s;
+}
+
+/// Collects tensors and metadata, then writes them in one atomic file.
+class CheckpointWriter {
+ public:
+  /// Adds every parameter of `net` as `<prefix>/<layer>/<role>`.
+  template <class Net>
+  void add_model(const std::string& prefix, Net& net) {
+    meta_[prefix + ".signature"] = model_signature<Net>();
+    const auto names = layer_names<Net>();
+    net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
+      views_.push_back(TensorView{prefix + "/" + names[layer] + "/" + std::string(p.role),
+                                  {p.shape.begin(), p.shape.begin() + static_cast<long>(p.rank)},
+                                  p.value});
+    });
+  }
+  /// Adds an optimizer's state (moments, step count) under `prefix`.
+  template <class Opt>
+  void add_optimizer(const std::string& prefix, Opt& opt) {
+    meta_[prefix + ".optimizer"] = Opt::name;
+    meta_[prefix + ".steps"] = std::to_string(opt.t);
+    opt.visit_state([&](const std::string& name, Buffer& b) {
+      views_.push_back(TensorView{prefix + "/" + name, {b.size()}, as_span(b)});
+    });
+  }
+  void set(const std::string& key, const std::string& value) { meta_[key] = value; }
+  void write(const std::string& path) {
+    meta_["format"] = "ctnet-checkpoint-1";
+    write_safetensors(path, views_, meta_);
+  }
+
+ private:
+  std::vector<TensorView> views_;
+  std::map<std::string, std::string> meta_;
+};
+
+/// Reads a checkpoint and restores networks and optimizers from it.
+class CheckpointReader {
+ public:
+  explicit CheckpointReader(std::string path) : path_(std::move(path)), file_(read_safetensors(path_)) {
+    if (get("format") != "ctnet-checkpoint-1")
+      throw Error(path_ + ": not a ctnet checkpoint (no format ctnet-checkpoint-1 in its metadata)");
+  }
+
+  /// Restores `net` from `<prefix>/...`; the architecture must match.
+  template <class Net>
+  void load_model(const std::string& prefix, Net& net) const {
+    const std::string want = model_signature<Net>();
+    const std::string have = get(prefix + ".signature");
+    if (have.empty())
+      throw Error(path_ + ": holds no model named '" + prefix + "'");
+    if (have != want)
+      throw Error(path_ + ": checkpoint of another model: it holds '" + have + "', this is '" +
+                  want + "'");
+    const auto names = layer_names<Net>();
+    net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
+      const std::string name = prefix + "/" + names[layer] + "/" + std::string(p.role);
+      copy_tensor(name, p.value);
+    });
+  }
+
+  /// Restores an optimizer's state for `net` from `<prefix>/...`.
+  template <class Opt, class Net>
+  void load_optimizer(const std::string& prefix, Opt& opt, Net& net) const {
+    if (get(prefix + ".optimizer") != Opt::name)
+      throw Error(path_ + ": holds no " + std::string(Opt::name) + " state under '" + prefix + "'");
+    opt.prepare(net);
+    opt.t = std::stoull(get(prefix + ".steps"));
+    opt.visit_state([&](const std::string& name, Buffer& b) {
+      copy_tensor(prefix + "/" + name, as_span(b));
+    });
+  }
+
+  /// A metadata value, or "" when absent.
+  std::string get(const std::string& key) const {
+    auto it = file_.metadata.find(key);
+    return it == file_.metadata.end() ? std::string() : it->second;
+  }
+  const TensorFile& file() const { return file_; }
+
+ private:
+  void copy_tensor(const std::string& name, std::span<float> out) const {
+    auto it = file_.tensors.find(name);
+    if (it == file_.tensors.end()) throw Error(path_ + ": tensor '" + name + "' is missing");
+    const auto& data = it->second.second;
+    if (data.size() != out.size())
+      throw Error(path_ + ": tensor '" + name + "' holds " + std::to_string(data.size()) +
+                  " values, the model expects " + std::to_string(out.size()));
+    std::copy(data.begin(), data.end(), out.begin());
+  }
+
+  std::string path_;
+  TensorFile file_;
+};
+
+}  // namespace ctnet

@@ -1,0 +1,98 @@
+// Report 1's seven experiments: shapes and parameter counts as Keras reports
+// them, the summary table's format, and the flags every example takes.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include <ctnet/app/flags.hpp>
+#include <ctnet/model/summary.hpp>
+#include <ctnet/zoo/report1_cnn.hpp>
+
+using namespace ctnet;
+namespace r1 = zoo::report1;
+
+static_assert(param_count<r1::Experiment1> == 203'434);
+static_assert(param_count<r1::Experiment2> == 197'082);
+static_assert(param_count<r1::Experiment3> == 253'098);
+static_assert(param_count<r1::Experiment4> == 253'098);
+static_assert(param_count<r1::Experiment5> == 197'082);
+static_assert(param_count<r1::Experiment6> == 197'082);
+static_assert(param_count<r1::Experiment7> == 197'082);
+static_assert(std::is_same_v<r1::Experiment1::layer_at<0>::output, Shape<26, 26, 64>>);
+static_assert(std::is_same_v<r1::Experiment1::layer_at<2>::output, Shape<24, 24, 32>>);
+static_assert(std::is_same_v<r1::Experiment1::layer_at<4>::output, Shape<18432>>);
+static_assert(std::is_same_v<r1::Experiment2::layer_at<4>::output, Shape<22, 22, 32>>);
+static_assert(std::is_same_v<r1::Experiment3::layer_at<4>::output, Shape<25088>>);
+static_assert(std::is_same_v<r1::Experiment2::output_shape, Shape<10>>);
+static_assert(r1::Experiment1::trainable_params == 203'434 && r1::Experiment1::non_trainable_params == 0);
+
+namespace {
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("summary: Keras 2's table for experiment 1") {
+  const std::string s = summary<r1::Experiment1>();
+  CHECK(s.rfind("Model: \"sequential\"\n", 0) == 0);
+  CHECK(has_line(s, " Layer (type)                Output Shape              Param #   "));
+  CHECK(has_line(s, " conv2d (Conv2D)             (None, 26, 26, 64)        640       "));
+  CHECK(has_line(s, " conv2d_1 (Conv2D)           (None, 24, 24, 32)        18464     "));
+  CHECK(has_line(s, " flatten (Flatten)           (None, 18432)             0         "));
+  CHECK(has_line(s, " dense (Dense)               (None, 10)                184330    "));
+  CHECK(has_line(s, "Total params: 203,434"));
+  CHECK(has_line(s, "Trainable params: 203,434"));
+  CHECK(has_line(s, "Non-trainable params: 0"));
+}
+
+TEST_CASE("summary: totals of every experiment") {
+  CHECK(summary<r1::Experiment2>().find("Total params: 197,082") != std::string::npos);
+  CHECK(summary<r1::Experiment3>().find("Total params: 253,098") != std::string::npos);
+  CHECK(summary<r1::Experiment4>().find(" dropout (Dropout)           (None, 25088)") != std::string::npos);
+  CHECK(summary<r1::Experiment5>().find("Total params: 197,082") != std::string::npos);
+  CHECK(summary<r1::Experiment6>().find("Total params: 197,082") != std::string::npos);
+  CHECK(thousands(1'164'289) == "1,164,289");
+  CHECK(thousands(999) == "999");
+}
+
+namespace {
+Flags make_flags(std::vector<std::string> args) {
+  static std::vector<std::string> store;
+  store = std::move(args);
+  store.insert(store.begin(), "prog");
+  static std::vector<char*> argv;
+  argv.clear();
+  for (auto& a : store) argv.push_back(a.data());
+  return Flags(static_cast<int>(argv.size()), argv.data(), "test");
+}
+}  // namespace
+
+TEST_CASE("flags: values, defaults and one-line errors") {
+  {
+    auto f = make_flags({"--epochs", "3", "--out=runs/x", "--resume"});
+    CHECK(f.u64("epochs", 1, "") == 3);
+    CHECK(f.u64("batch", 32, "") == 32);
+    CHECK(f.str("out", "", "") == "runs/x");
+    CHECK(f.flag("resume", ""));
+    CHECK_FALSE(f.finish());
+  }
+  {
+    auto f = make_flags({"--epochs", "abc"});
+    CHECK_THROWS_WITH_AS(f.u64("epochs", 1, ""), "--epochs expects a whole number, got 'abc'", Error);
+  }
+  {
+    auto f = make_flags({"--batch", "0"});
+    CHECK_THROWS_WITH_AS(f.u64("batch", 1, "", 1), "--batch must be at least 1, got 0", Error);
+  }
+  {
+    auto f = make_flags({"--epoch", "3"});
+    f.u64("epochs", 1, "");
+    CHECK_THROWS_WITH_AS(f.finish(), "unknown flag --epoch (see --help)", Error);
+  }
+  {
+    auto f = make_flags({"--dataset", "cifar"});
+    CHECK_THROWS_WITH_AS(f.choice("dataset", {"mnist", "fashion"}, "mnist", ""),
+                         "--dataset must be one of mnist|fashion, got 'cifar'", Error);
+  }
+}
