@@ -5,6 +5,7 @@
 // represented.
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace ctnet {
 

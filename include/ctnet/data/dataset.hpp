@@ -1,0 +1,91 @@
+#pragma once
+// An in-memory image dataset: float pixels, channels-last, with byte labels.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ctnet/core/error.hpp"
+#include "ctnet/data/idx.hpp"
+
+namespace ctnet {
+
+/// How byte pixels 0..255 map to floats: `unit` to [0, 1] (v / 255),
+/// `symmetric` to [-1, 1] (v / 127.5 - 1, the range of a tanh generator).
+enum class Scale { unit, symmetric };
+
+/// Converts one byte pixel to a float in the range chosen by `scale`.
+inline float scale_pixel(std::uint8_t v, Scale scale) {
+  return scale == Scale::unit ? static_cast<float>(v) / 255.0f
+                              : (static_cast<float>(v) - 127.5f) / 127.5f;
+}
+
+/// `count` images of `height` x `width` x `channels` floats, stored
+/// batch-major and channels-last (N, H, W, C) in `images`, and one label per
+/// image in `labels` (empty for an unlabelled dataset).
+struct Dataset {
+  std::size_t count = 0, height = 0, width = 0, channels = 0;
+  std::vector<float> images;
+  std::vector<std::uint8_t> labels;
+
+  /// Floats per image: height * width * channels.
+  std::size_t sample_size() const { return height * width * channels; }
+
+  /// The pixels of image `i` (H, W, C), `sample_size()` floats.
+  std::span<const float> image(std::size_t i) const {
+    return std::span<const float>(images).subspan(i * sample_size(), sample_size());
+  }
+};
+
+/// A copy of images [first, first + count) of `data` (with their labels).
+/// Throws ctnet::Error when the range exceeds the dataset.
+inline Dataset subset(const Dataset& data, std::size_t first, std::size_t count) {
+  if (first > data.count || count > data.count - first)
+    throw Error("subset [" + std::to_string(first) + ", " + std::to_string(first + count) +
+                ") is outside a dataset of " + std::to_string(data.count) + " images");
+  Dataset out;
+  out.count = count;
+  out.height = data.height;
+  out.width = data.width;
+  out.channels = data.channels;
+  const std::size_t s = data.sample_size();
+  const auto img0 = data.images.begin() + static_cast<std::ptrdiff_t>(first * s);
+  out.images.assign(img0, img0 + static_cast<std::ptrdiff_t>(count * s));
+  if (!data.labels.empty()) {
+    const auto lab0 = data.labels.begin() + static_cast<std::ptrdiff_t>(first);
+    out.labels.assign(lab0, lab0 + static_cast<std::ptrdiff_t>(count));
+  }
+  return out;
+}
+
+/// Builds a dataset from an IDX image array ({N, H, W} or {N, H, W, C}) and
+/// an IDX label array ({N}), scaling pixels as `scale` says. `what` names the
+/// source in error messages (e.g. the two file names). Throws ctnet::Error
+/// when the ranks are wrong or the image and label counts differ.
+inline Dataset from_idx(const IdxArray& images, const IdxArray& labels, Scale scale,
+                        const std::string& what) {
+  if (images.dims.size() != 3 && images.dims.size() != 4)
+    throw Error(what + ": the images have " + std::to_string(images.dims.size()) +
+                " dimensions, expected 3 (count, height, width) or 4 (count, height, width, channels)");
+  if (labels.dims.size() != 1)
+    throw Error(what + ": the labels have " + std::to_string(labels.dims.size()) +
+                " dimensions, expected 1 (count)");
+  if (images.dims[0] != labels.dims[0])
+    throw Error(what + ": the images file holds " + std::to_string(images.dims[0]) +
+                " images but the labels file holds " + std::to_string(labels.dims[0]) + " labels");
+  Dataset out;
+  out.count = images.dims[0];
+  out.height = images.dims[1];
+  out.width = images.dims[2];
+  out.channels = images.dims.size() == 4 ? images.dims[3] : 1;
+  out.images.resize(images.data.size());
+  // A table keeps the conversion exact and identical to scale_pixel.
+  float table[256];
+  for (int v = 0; v < 256; ++v) table[v] = scale_pixel(static_cast<std::uint8_t>(v), scale);
+  for (std::size_t i = 0; i < images.data.size(); ++i) out.images[i] = table[images.data[i]];
+  out.labels = labels.data;
+  return out;
+}
+
+}  // namespace ctnet

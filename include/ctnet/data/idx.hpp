@@ -1,0 +1,168 @@
+#pragma once
+// IDX files, the format of MNIST and Fashion-MNIST, plain or gzip-compressed.
+//
+// Layout: 00 00 <type> <ndims>, then ndims big-endian uint32 dimensions, then
+// the elements in row-major order. Only the unsigned-byte type (0x08) is
+// supported: it is the only one the datasets use. A gzip file is recognised by
+// its 1f 8b magic, not by its name, so a renamed file still loads.
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "ctnet/core/atomic_file.hpp"
+#include "ctnet/core/error.hpp"
+
+namespace ctnet {
+
+/// An n-dimensional array of bytes read from or written to an IDX file.
+/// `dims` is outermost first (MNIST images: {count, 28, 28}; labels:
+/// {count}); `data` holds the product of `dims` bytes in row-major order.
+struct IdxArray {
+  std::vector<std::size_t> dims;
+  std::vector<std::uint8_t> data;
+};
+
+namespace detail {
+
+inline std::string idx_hex(std::uint32_t v, int digits) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%0*X", digits, static_cast<unsigned>(v));
+  return buf;
+}
+
+inline const char* idx_type_name(std::uint8_t type) {
+  switch (type) {
+    case 0x08: return "unsigned byte";
+    case 0x09: return "signed byte";
+    case 0x0B: return "int16";
+    case 0x0C: return "int32";
+    case 0x0D: return "float32";
+    case 0x0E: return "float64";
+    default: return "unknown type";
+  }
+}
+
+// Whole file into memory; gunzips when the file starts with 1f 8b.
+inline std::vector<std::uint8_t> idx_read_bytes(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(path + ": file not found");
+  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
+
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+  std::vector<std::uint8_t> bytes;
+  unsigned char chunk[1 << 16];
+  std::size_t n = 0;
+  // Read the first bytes only, to decide between plain and gzip.
+  std::uint8_t head[2] = {0, 0};
+  const std::size_t head_n = std::fread(head, 1, 2, f);
+  const bool gzip = head_n == 2 && head[0] == 0x1f && head[1] == 0x8b;
+  if (!gzip) {
+    bytes.assign(head, head + head_n);
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec) bytes.reserve(static_cast<std::size_t>(size));
+    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
+    const bool failed = std::ferror(f) != 0;
+    std::fclose(f);
+    if (failed) throw Error(path + ": read error");
+    return bytes;
+  }
+  std::fclose(f);
+
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+  gzbuffer(gz, 1 << 17);
+  int got = 0;
+  while ((got = gzread(gz, chunk, sizeof chunk)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+  int errnum = Z_OK;
+  const char* msg = gzerror(gz, &errnum);
+  const std::string what = msg != nullptr ? msg : "";
+  gzclose(gz);
+  if (got < 0 || errnum != Z_OK)
+    throw Error(path + ": corrupt gzip data (" + (what.empty() ? "zlib error" : what) + ")");
+  return bytes;
+}
+
+}  // namespace detail
+
+/// Reads an IDX file of unsigned bytes, plain or gzip-compressed.
+/// Throws ctnet::Error (one line naming the file) when the file is missing,
+/// has a wrong magic number or element type, is truncated or has extra bytes,
+/// or is corrupt gzip.
+inline IdxArray read_idx(const std::string& path) {
+  std::vector<std::uint8_t> bytes = detail::idx_read_bytes(path);
+  if (bytes.size() < 4)
+    throw Error(path + ": truncated: " + std::to_string(bytes.size()) +
+                " bytes, too short for an IDX header");
+  const std::uint32_t magic = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
+                              (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
+  if (bytes[0] != 0 || bytes[1] != 0 || bytes[3] == 0)
+    throw Error(path + ": wrong magic number " + detail::idx_hex(magic, 8) +
+                ", not an IDX file (expected 0x00000801..0x000008FF for unsigned bytes)");
+  if (bytes[2] != 0x08)
+    throw Error(path + ": IDX element type " + detail::idx_hex(bytes[2], 2) + " (" +
+                detail::idx_type_name(bytes[2]) +
+                ") is not supported, only unsigned byte (0x08) is (magic number " +
+                detail::idx_hex(magic, 8) + ")");
+  const std::size_t ndims = bytes[3];
+  const std::size_t header = 4 + 4 * ndims;
+  if (bytes.size() < header)
+    throw Error(path + ": truncated: the header needs " + std::to_string(header) + " bytes for " +
+                std::to_string(ndims) + " dimensions, the file has " + std::to_string(bytes.size()));
+
+  IdxArray out;
+  out.dims.resize(ndims);
+  std::size_t expected = 1;
+  bool overflow = false;
+  for (std::size_t d = 0; d < ndims; ++d) {
+    const std::uint8_t* p = bytes.data() + 4 + 4 * d;
+    out.dims[d] = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) |
+                  std::size_t{p[3]};
+    if (out.dims[d] != 0 && expected > std::numeric_limits<std::size_t>::max() / out.dims[d])
+      overflow = true;
+    else
+      expected *= out.dims[d];
+  }
+  const std::size_t found = bytes.size() - header;
+  if (overflow || found < expected)
+    throw Error(path + ": truncated: expected " +
+                (overflow ? std::string("more than 2^64") : std::to_string(expected)) +
+                " bytes of data, found " + std::to_string(found));
+  if (found > expected)
+    throw Error(path + ": expected " + std::to_string(expected) + " bytes of data, found " +
+                std::to_string(found) + " (extra bytes after the data)");
+  bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header));
+  out.data = std::move(bytes);
+  return out;
+}
+
+/// Writes `array` as a plain (uncompressed) unsigned-byte IDX file. The bytes
+/// go to `path + ".tmp"`, which is synced and renamed over `path`, so a
+/// reader never sees a half-written file. Throws ctnet::Error when the
+/// dimensions do not match the data or the file cannot be written.
+inline void write_idx(const std::string& path, const IdxArray& array) {
+  if (array.dims.empty() || array.dims.size() > 255)
+    throw Error(path + ": cannot write an IDX file with " + std::to_string(array.dims.size()) +
+                " dimensions (1..255 allowed)");
+  std::size_t product = 1;
+  std::vector<std::uint8_t> header{0, 0, 0x08, static_cast<std::uint8_t>(array.dims.size())};
+  for (std::size_t d : array.dims) {
+    if (d > 0xFFFFFFFFu) throw Error(path + ": IDX dimension " + std::to_string(d) + " exceeds 2^32-1");
+    product *= d;
+    for (int shift = 24; shift >= 0; shift -= 8) header.push_back(static_cast<std::uint8_t>(d >> shift));
+  }
+  if (product != array.data.size())
+    throw Error(path + ": cannot write IDX: dimensions give " + std::to_string(product) +
+                " bytes but the data has " + std::to_string(array.data.size()));
+  write_file_atomic(path, {header, array.data});
+}
+
+}  // namespace ctnet
