@@ -27,6 +27,8 @@ TEST_CASE("Conv2D valid, same, strided, 1x1, without bias") {
   check_laws<Sequential<Input<7, 7, 3>, Conv2D<4, 5, 2, Padding::same, false>, Tanh>>();
   check_laws<Sequential<Input<5, 5, 3>, Conv2D<2, 1>, LeakyReLU<0.3f>>>();
   check_laws<Sequential<Input<6, 6, 2>, Conv2D<2, 4, 2, Padding::same>>>();
+  check_laws<Sequential<Input<6, 7, 2>, Conv2D<3, 4, 1, Padding::same>>>();
+  check_laws<Sequential<Input<6, 7, 3>, Conv2D<2, 2>, ReLU, Conv2D<2, 3>>>();
 }
 TEST_CASE("MaxPool2D, Flatten, Reshape, Dropout, standalone activations") {
   check_laws<Sequential<Input<6, 6, 2>, MaxPool2D<2>>>();

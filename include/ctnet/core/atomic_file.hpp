@@ -62,8 +62,10 @@ class AtomicFile {
     if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
       fail("cannot rename " + tmp_ + " into place", errno);
     committed_ = true;
-    std::string dir = std::filesystem::path(path_).parent_path().string();
-    if (dir.empty()) dir = ".";
+    // (a conditional rather than assigning "." afterwards: g++ 12 -O3 warns
+    // falsely on that assignment, -Wrestrict)
+    const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+    const std::string dir = parent.empty() ? std::string(".") : parent.string();
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
       ::fsync(fd);

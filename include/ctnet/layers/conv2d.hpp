@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -52,6 +53,16 @@ struct Conv2D {
                                                    pad_before(H, Kernel, Stride, same),
                                                    pad_before(W, Kernel, Stride, same)};
 
+    // Stride 1: the input gradient is itself a convolution, of the output
+    // gradient padded by K - 1 - pad with the flipped kernel. It runs as
+    // im2col + one GEMM whose shape matches the forward one, instead of a GEMM
+    // with a wide output followed by col2im.
+    static constexpr bool dx_as_conv = Stride == 1 && !direct;
+    static constexpr detail::ConvGeometry back_geometry{
+        OH, OW, Filters, H, W, Kernel, 1, Kernel - 1 - geometry.pad_top,
+        Kernel - 1 - geometry.pad_left};
+    static constexpr std::size_t back_patch = Kernel * Kernel * Filters;
+
     using input = In;
     using output = Shape<OH, OW, Filters>;
     static constexpr std::size_t trainable_params = patch * Filters + (UseBias ? Filters : 0);
@@ -64,13 +75,15 @@ struct Conv2D {
     Buffer w = zeros(patch * Filters), dw = zeros(patch * Filters);
     Buffer b = zeros(UseBias ? Filters : 0), db = zeros(UseBias ? Filters : 0);
     Buffer col, dcol;  // im2col of the last forward's input, and its gradient
+    Buffer w_flipped;  // (K, K, Filters, C): the kernel of the input-gradient convolution
     Buffer db_partial;  // per-thread bias-gradient sums
 
     void reserve(std::size_t batch) {
       if constexpr (!direct) {
         ensure_size(col, batch * OH * OW * patch);
-        ensure_size(dcol, batch * OH * OW * patch);
+        ensure_size(dcol, dx_as_conv ? batch * H * W * back_patch : batch * OH * OW * patch);
       }
+      if constexpr (dx_as_conv) ensure_size(w_flipped, patch * Filters);
     }
 
     template <class F>
@@ -84,11 +97,12 @@ struct Conv2D {
     }
 
     // y = act(im2col(x) W + b); each thread runs im2col, GEMM and epilogue on
-    // its share of the samples.
+    // its share of the samples, a few samples at a time so that the patches
+    // are still in cache when the GEMM reads them.
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
       reserve(n);
-      parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      parallel_chunks(n, [&](std::size_t b0, std::size_t b1) {
         const std::size_t rows = (b1 - b0) * OH * OW;
         const float* a = x + b0 * In::size;
         if constexpr (!direct) {
@@ -102,7 +116,19 @@ struct Conv2D {
         detail::bias_activation<Act, UseBias>(yb, b.data(), rows, Filters);
       });
     }
-    // g = dy * act'(y);  db += sum g;  dW += col^T g;  dx = col2im(g W^T)
+
+    /// Splits [0, n) samples across the threads and each share into chunks
+    /// of about 1 MiB of patches.
+    template <class F>
+    static void parallel_chunks(std::size_t n, F&& f) {
+      constexpr std::size_t per_sample = OH * OW * patch * sizeof(float);
+      constexpr std::size_t chunk = per_sample >= (1u << 20) ? 1 : (1u << 20) / per_sample;
+      parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t c0 = b0; c0 < b1; c0 += chunk) f(c0, std::min(b1, c0 + chunk));
+      });
+    }
+    // g = dy * act'(y);  db += sum g;  dW += col^T g;
+    // dx = col2im(g W^T), or for stride 1 im2col(pad(g)) W_flipped
     template <class Act = NoActivation>
     void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
       const std::size_t rows = n * OH * OW;
@@ -111,7 +137,23 @@ struct Conv2D {
       const float* a = direct ? x : col.data();
       detail::weight_grad_parallel(a, patch, dy, rows, patch, Filters, dw.data());
       if (dx == nullptr) return;
-      parallel_for(n, [&](std::size_t b0, std::size_t b1) {
+      if constexpr (dx_as_conv) {
+        // w_flipped[kh', kw', f, c] = w[K-1-kh', K-1-kw', c, f]
+        for (std::size_t kh = 0; kh < Kernel; ++kh)
+          for (std::size_t kw = 0; kw < Kernel; ++kw)
+            for (std::size_t c = 0; c < C; ++c)
+              for (std::size_t f = 0; f < Filters; ++f)
+                w_flipped[((kh * Kernel + kw) * Filters + f) * C + c] =
+                    w[(((Kernel - 1 - kh) * Kernel + (Kernel - 1 - kw)) * C + c) * Filters + f];
+        parallel_chunks(n, [&](std::size_t b0, std::size_t b1) {
+          float* gc = dcol.data() + b0 * H * W * back_patch;
+          detail::im2col(back_geometry, dy + b0 * OH * OW * Filters, gc, b1 - b0);
+          blas::gemm(false, false, (b1 - b0) * H * W, C, back_patch, 1.0f, gc, back_patch,
+                     w_flipped.data(), C, 0.0f, dx + b0 * In::size, C);
+        });
+        return;
+      }
+      parallel_chunks(n, [&](std::size_t b0, std::size_t b1) {
         const std::size_t r0 = b0 * OH * OW, r = (b1 - b0) * OH * OW;
         float* d = direct ? dx + b0 * In::size : dcol.data() + r0 * patch;
         blas::gemm(false, true, r, patch, Filters, 1.0f, dy + r0 * Filters, Filters, w.data(),

@@ -18,10 +18,11 @@ void bias_activation(float* y, const float* b, std::size_t rows, std::size_t col
   constexpr bool identity = std::is_same_v<Act, NoActivation>;
   if constexpr (identity && !Bias) return;
   for (std::size_t r = 0; r < rows; ++r) {
-    float* yr = y + r * cols;
+    float* __restrict yr = y + r * cols;
+    const float* __restrict br = b;
     for (std::size_t j = 0; j < cols; ++j) {
       float v = yr[j];
-      if constexpr (Bias) v += b[j];
+      if constexpr (Bias) v += br[j];
       if constexpr (!identity) v = Act::f(v);
       yr[j] = v;
     }
@@ -35,12 +36,13 @@ void activation_bias_grad(float* dy, const float* y, float* db, std::size_t rows
   constexpr bool identity = std::is_same_v<Act, NoActivation>;
   if constexpr (identity && !Bias) return;
   for (std::size_t r = 0; r < rows; ++r) {
-    float* gr = dy + r * cols;
-    const float* yr = y + r * cols;
+    float* __restrict gr = dy + r * cols;
+    const float* __restrict yr = y + r * cols;
+    float* __restrict dbr = db;
     for (std::size_t j = 0; j < cols; ++j) {
       float g = gr[j];
       if constexpr (!identity) gr[j] = g = g * Act::df(yr[j]);
-      if constexpr (Bias) db[j] += g;
+      if constexpr (Bias) dbr[j] += g;
     }
   }
 }

@@ -1,0 +1,20 @@
+# Runs PROGRAM with ARGS and requires: a non-zero exit, exactly one line on
+# stderr, containing EXPECT, and no crash (exit status 1 or 2, not a signal).
+execute_process(COMMAND ${PROGRAM} ${ARGS}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "expected a failure, got exit 0\n${out}${err}")
+endif()
+if(NOT rc MATCHES "^[12]$")
+  message(FATAL_ERROR "expected exit status 1 or 2, got '${rc}'\n${err}")
+endif()
+string(STRIP "${err}" err_stripped)
+string(FIND "${err_stripped}" "\n" newline)
+if(NOT newline EQUAL -1)
+  message(FATAL_ERROR "expected one line on stderr, got:\n${err}")
+endif()
+string(FIND "${err}" "${EXPECT}" found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "stderr lacks '${EXPECT}':\n${err}")
+endif()
+message(STATUS "ok: ${err_stripped}")
