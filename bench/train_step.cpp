@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     Flags flags(argc, argv, "Experiment-2 training step: images/s and GFLOP/s against sgemm.");
     const std::size_t batch = flags.u64("batch", 32, "batch size", 1);
     const std::size_t steps = flags.u64("steps", 200, "timed steps", 1);
+    const bool ceiling = !flags.flag("no-ceiling", "skip the sgemm measurements");
     if (flags.finish()) return 0;
 
     using Net = zoo::report1::Experiment2;
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     // pool holds OpenBLAS to one thread per call while it runs), on a square
     // problem and on the model's largest GEMMs (conv2 forward, its weight
     // gradient, its input gradient).
+    if (!ceiling) return 0;
     const int pool_threads = static_cast<int>(ThreadPool::instance().size());
     blas::set_threads(pool_threads);
     const std::size_t rows = batch * 24 * 24;

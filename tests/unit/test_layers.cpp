@@ -46,18 +46,25 @@ TEST_CASE("a small CNN end to end") {
                              ReLU, MaxPool2D<2>, Flatten, Dense<4>, Softmax>>(2, false, 30);
 }
 
-TEST_CASE("Conv2D matches a direct convolution") {
-  using Net = Sequential<Input<7, 6, 3>, Conv2D<4, 3, 2, Padding::same>>;
+namespace {
+/// Conv2D's output against a direct convolution in double (TensorFlow's
+/// padding rules: for `same` the odd padding pixel goes after).
+template <std::size_t H, std::size_t W, std::size_t C, std::size_t F, std::size_t K, std::size_t S,
+          Padding P>
+void check_against_direct() {
+  using Net = Sequential<Input<H, W, C>, Conv2D<F, K, S, P>>;
   auto net = Net::make(seed{2});
   Rng rng(9);
-  std::vector<float> x(2 * 7 * 6 * 3);
+  std::vector<float> x(2 * H * W * C);
   for (auto& v : x) v = rng.normal();
-  auto& conv = net.layer<0>();
+  auto& conv = net.template layer<0>();
   for (auto& v : conv.b) v = rng.normal();
   const auto y = net.forward(x, 2);
-  // TensorFlow's same padding for 7 -> 4 (stride 2, kernel 3): 2 padding rows, 1 before.
-  constexpr std::size_t H = 7, W = 6, C = 3, F = 4, K = 3, S = 2, OH = 4, OW = 3, PT = 1, PL = 0;
+  constexpr bool same = P == Padding::same;
+  constexpr std::size_t OH = conv_out(H, K, S, same), OW = conv_out(W, K, S, same);
+  constexpr std::size_t PT = pad_before(H, K, S, same), PL = pad_before(W, K, S, same);
   static_assert(Net::output_shape::dims[0] == OH && Net::output_shape::dims[1] == OW);
+  std::size_t bad = 0;
   for (std::size_t b = 0; b < 2; ++b)
     for (std::size_t oy = 0; oy < OH; ++oy)
       for (std::size_t ox = 0; ox < OW; ++ox)
@@ -72,8 +79,27 @@ TEST_CASE("Conv2D matches a direct convolution") {
                 s += static_cast<double>(x[((b * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)) * C + c]) *
                      conv.w[((kh * K + kw) * C + c) * F + f];
               }
-          CHECK(y[((b * OH + oy) * OW + ox) * F + f] == doctest::Approx(s).epsilon(1e-4));
+          const float got = y[((b * OH + oy) * OW + ox) * F + f];
+          if (std::abs(got - s) > 1e-4 * (1 + std::abs(s)) && bad++ < 5)
+            FAIL_CHECK("y[" << b << "," << oy << "," << ox << "," << f << "] = " << got << ", direct " << s);
         }
+  CHECK(bad == 0);
+}
+}  // namespace
+
+TEST_CASE("Conv2D matches a direct convolution") {
+  // TensorFlow's same padding for 7 -> 4 (stride 2, kernel 3): 2 padding rows, 1 before.
+  static_assert(pad_before(7, 3, 2, true) == 1 && conv_out(7, 3, 2, true) == 4);
+  check_against_direct<7, 6, 3, 4, 3, 2, Padding::same>();
+  check_against_direct<7, 6, 3, 4, 3, 1, Padding::valid>();
+  check_against_direct<8, 7, 16, 16, 3, 1, Padding::valid>();
+  check_against_direct<5, 7, 16, 24, 3, 1, Padding::same>();
+  check_against_direct<6, 6, 17, 16, 3, 1, Padding::same>();
+}
+
+TEST_CASE("Conv2D with more channels: gradients") {
+  check_laws<Sequential<Input<5, 6, 16>, Conv2D<16, 3>, ReLU>>();
+  check_laws<Sequential<Input<5, 5, 16>, Conv2D<16, 3, 1, Padding::same>>>();
 }
 
 TEST_CASE("Dropout is the identity at inference and drops about Rate while training") {
