@@ -13,6 +13,7 @@
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/core/rng.hpp>
+#include <ctnet/model/summary.hpp>
 #include <ctnet/train/losses.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/zoo/report1_cnn.hpp>
@@ -71,6 +72,18 @@ int main(int argc, char** argv) {
       opt.step(net);
     };
     for (int i = 0; i < 10; ++i) step();  // warm-up
+    net.set_profiling(true);
+    for (int i = 0; i < 20; ++i) step();
+    const auto& secs = net.layer_seconds();
+    double total = 0.0;
+    for (const auto& l : secs) total += l.forward + l.backward;
+    const auto names = layer_names<Net>();
+    std::printf("time per layer (share of the layers' time, forward + backward):\n");
+    for (std::size_t i = 0; i < Net::depth; ++i)
+      if (secs[i].forward + secs[i].backward > 0)
+        std::printf("  %-12s %5.1f%% + %5.1f%%\n", names[i].c_str(), 100 * secs[i].forward / total,
+                    100 * secs[i].backward / total);
+    net.set_profiling(false);
     const auto t = clock_type::now();
     for (std::size_t i = 0; i < steps; ++i) step();
     const double s = seconds_since(t);

@@ -46,8 +46,6 @@ int run(const Options& o) {
   prepare_run_dir(c.out);
   const std::string ckpt = c.out + "/checkpoint.safetensors";
   const std::string csv = c.out + "/metrics.csv";
-  write_text_file(c.out + "/summary.txt", summary<Net>());
-
   auto net = Net::make(seed{c.seed});
   Adam opt;
   opt.lr = static_cast<float>(o.lr);
@@ -67,9 +65,14 @@ int run(const Options& o) {
     first_epoch = std::stoull(r.get("epoch"));
     stopping.best = std::stod(r.get("early_stopping.best"));
     stopping.wait = std::stoull(r.get("early_stopping.wait"));
-    if (r.get("stopped") == "1") first_epoch = c.epochs;
+    if (r.get("early_stopping.stopped") == "1") {
+      std::fprintf(stderr, "the run had stopped early after epoch %zu; nothing to resume\n", first_epoch);
+      first_epoch = c.epochs;
+    }
     std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
   }
+  // Written after the resume checks, so that a refused resume changes nothing.
+  write_text_file(c.out + "/summary.txt", summary<Net>());
   MetricsLog log(csv, {"epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"},
                  first_epoch);
 
@@ -91,6 +94,7 @@ int run(const Options& o) {
     w.set("seed", std::to_string(c.seed));
     w.set("early_stopping.best", std::to_string(stopping.best));
     w.set("early_stopping.wait", std::to_string(stopping.wait));
+    w.set("early_stopping.stopped", stopping.stopped ? "1" : "0");
     w.write(ckpt);
     std::printf("epoch %zu: loss %.4f acc %.4f val_loss %.4f val_acc %.4f (%.1f s)\n", m.epoch,
                 m.loss, m.accuracy, m.val_loss, m.val_accuracy, m.seconds);

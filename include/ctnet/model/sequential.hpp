@@ -1,6 +1,7 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -163,6 +164,17 @@ class Sequential
     visit_params([](const ParamRef& p) { std::fill(p.grad.begin(), p.grad.end(), 0.0f); });
   }
 
+  /// Seconds spent in each layer's forward and backward since profiling was
+  /// turned on (a fused activation's time counts to the layer before it).
+  struct LayerSeconds {
+    double forward = 0.0, backward = 0.0;
+  };
+  void set_profiling(bool on) {
+    profile_ = on;
+    layer_seconds_.fill({});
+  }
+  const std::array<LayerSeconds, depth>& layer_seconds() const { return layer_seconds_; }
+
   /// The generator for dropout masks (seeded by make/initialize).
   Rng& rng() { return rng_; }
 
@@ -172,9 +184,22 @@ class Sequential
   }
 
  private:
+  /// Adds the seconds of its lifetime to *sink when enabled.
+  struct Timer {
+    using clock = std::chrono::steady_clock;
+    bool on;
+    double* sink;
+    clock::time_point start;
+    Timer(bool enabled, double* s) : on(enabled), sink(s), start(enabled ? clock::now() : clock::time_point{}) {}
+    ~Timer() {
+      if (on) *sink += std::chrono::duration<double>(clock::now() - start).count();
+    }
+  };
+
   template <std::size_t I>
   void forward_layer(std::size_t n, Pass& pass) {
     if constexpr (!plan.absorbed[I]) {
+      const Timer timer(profile_, profile_ ? &layer_seconds_[I].forward : nullptr);
       const float* x = acts_[plan.in[I]].data();
       float* y = acts_[plan.out[I]].data();
       if constexpr (plan.fused[I])
@@ -187,6 +212,7 @@ class Sequential
   template <std::size_t I>
   void backward_layer(std::size_t n, bool input_grad) {
     if constexpr (!plan.absorbed[I] && layer_at<I>::storage != Storage::view) {
+      const Timer timer(profile_, profile_ ? &layer_seconds_[I].backward : nullptr);
       const float* x = acts_[plan.in[I]].data();
       const float* y = acts_[plan.out[I]].data();
       float* dy = grads_[plan.out[I]].data();
@@ -201,6 +227,8 @@ class Sequential
   typename list_apply<std::tuple, bound>::type layers_;
   std::vector<Buffer> acts_, grads_;
   std::size_t capacity_ = 0, last_n_ = 0;
+  bool profile_ = false;
+  std::array<LayerSeconds, depth> layer_seconds_{};
   Rng rng_{0};
 };
 

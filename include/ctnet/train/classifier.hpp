@@ -48,6 +48,7 @@ struct EarlyStopping {
   std::size_t patience = 0;
   double best = std::numeric_limits<double>::infinity();
   std::size_t wait = 0;
+  bool stopped = false;  ///< set once training should stop
 
   /// Records an epoch's validation loss; true when training should stop.
   bool update(double val_loss, std::size_t epoch_index) {
@@ -57,7 +58,8 @@ struct EarlyStopping {
       best = val_loss;
       wait = 0;
     }
-    return wait > patience && epoch_index > 0;
+    stopped = wait > patience && epoch_index > 0;
+    return stopped;
   }
 };
 
