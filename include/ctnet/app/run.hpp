@@ -32,7 +32,7 @@ inline CommonOptions common_options(Flags& flags, std::size_t epochs, std::size_
   o.epochs = flags.u64("epochs", epochs, "number of epochs", 1);
   o.batch = flags.u64("batch", batch, "mini-batch size", 1);
   o.seed = flags.u64("seed", 42, "seed for initialisation, shuffling and dropout");
-  o.dataset = flags.choice("dataset", {"mnist", "fashion"}, "mnist", "data set");
+  o.dataset = flags.choice("dataset", {"mnist", "fashion", "cifar10"}, "mnist", "data set");
   o.data = flags.str("data", "", "directory of the data set's IDX files (default: data/mnist, $CTNET_DATA)");
   o.out = flags.str("out", out, "run directory to write");
   o.resume = flags.flag("resume", "continue from the run directory's checkpoint");

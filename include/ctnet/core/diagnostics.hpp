@@ -16,6 +16,7 @@
 //
 // Tests: tests/compile_fail/ matches g++'s output against these words.
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnet {
 
@@ -84,11 +85,27 @@ struct layer_rejects_input<Position, Layer, InputShape, why::element_count_diffe
 
 #undef CTNET_REJECTS_LEGEND
 
-/// Instantiated when two networks are paired whose shapes must agree.
-template <class What, class LeftShape, class RightShape, class Reason = why::shapes_differ>
+/// What a pairing of two networks requires (the first argument of
+/// `shapes_must_match`).
+namespace pairing {
+struct generator_output_is_discriminator_input {};
+struct encoder_latent_is_decoder_input {};
+}  // namespace pairing
+
+/// Instantiated when two networks are paired whose shapes must agree; its
+/// name is the diagnostic: `shapes_must_match<pairing::generator_output_is_
+/// discriminator_input, Shape<784>, Shape<28, 28, 1>>`.
+template <class What, class LeftShape, class RightShape>
 struct shapes_must_match {
-  static_assert(dependent_false<What>, "the two shapes must be equal");
-  static constexpr bool value = false;
+  static_assert(dependent_false<What>, "the two networks' shapes must be equal");
 };
+
+namespace detail {
+struct shapes_match {};
+/// Empty when the shapes agree, else the diagnostic.
+template <class What, class Left, class Right>
+using shape_pairing_t =
+    std::conditional_t<std::is_same_v<Left, Right>, shapes_match, shapes_must_match<What, Left, Right>>;
+}  // namespace detail
 
 }  // namespace ctnet

@@ -119,4 +119,16 @@ void parallel_for(std::size_t n, F&& f) {
   });
 }
 
+/// Splits [0, n) into one contiguous range per thread like parallel_for, and
+/// calls f(slot, begin, end) with the range's thread slot in [0, size()), so
+/// that each range can use its own scratch (per-thread partial sums, im2col
+/// chunks) without locks.
+template <class F>
+void parallel_slots(std::size_t n, F&& f) {
+  const std::size_t parts = std::min(ThreadPool::instance().size(), n);
+  parallel_for(parts, [&](std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) f(t, n * t / parts, n * (t + 1) / parts);
+  });
+}
+
 }  // namespace ctnet

@@ -53,6 +53,39 @@ inline double softmax_cross_entropy_logits(std::span<const float> z,
   return loss / static_cast<double>(n);
 }
 
+/// Binary cross-entropy on logits z (n values) against targets t in [0, 1]:
+/// mean of max(z, 0) - z t + log(1 + exp(-|z|)), stable for any z. Writes
+/// dL/dz = (sigmoid(z) - t) / n. Keras: `BinaryCrossentropy(from_logits=True)`.
+inline double binary_cross_entropy_logits(std::span<const float> z, std::span<const float> t,
+                                          std::span<float> dz) {
+  const std::size_t n = z.size();
+  double loss = 0.0;
+  const float inv_n = 1.0f / static_cast<float>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double zi = z[i], ti = t[i];
+    loss += std::max(zi, 0.0) - zi * ti + std::log1p(std::exp(-std::abs(zi)));
+    const double p = 1.0 / (1.0 + std::exp(-zi));
+    dz[i] = static_cast<float>(p - ti) * inv_n;
+  }
+  return loss / static_cast<double>(n);
+}
+
+/// Binary cross-entropy of probabilities p = sigmoid(z) against targets t,
+/// fused with that final Sigmoid: writes dL/dz = (p - t) / n (dz may alias p)
+/// and returns the mean loss, probabilities clipped to [1e-7, 1 - 1e-7] as Keras does.
+inline double binary_cross_entropy_probs(std::span<const float> p, std::span<const float> t,
+                                         std::span<float> dz) {
+  const std::size_t n = p.size();
+  double loss = 0.0;
+  const float inv_n = 1.0f / static_cast<float>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double pi = std::clamp(static_cast<double>(p[i]), 1e-7, 1.0 - 1e-7), ti = t[i];
+    loss -= ti * std::log(pi) + (1.0 - ti) * std::log(1.0 - pi);
+    dz[i] = (p[i] - t[i]) * inv_n;
+  }
+  return loss / static_cast<double>(n);
+}
+
 /// Number of rows of scores (n x k) whose arg-max is the label.
 inline std::size_t count_correct(std::span<const float> scores,
                                  std::span<const std::uint8_t> labels, std::size_t k) {
