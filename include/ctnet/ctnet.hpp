@@ -5,9 +5,12 @@
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/core/shape.hpp>
+#include <ctnet/layers/batch_norm.hpp>
 #include <ctnet/layers/conv2d.hpp>
+#include <ctnet/layers/conv2d_transpose.hpp>
 #include <ctnet/layers/dense.hpp>
 #include <ctnet/layers/dropout.hpp>
+#include <ctnet/layers/elu.hpp>
 #include <ctnet/layers/flatten.hpp>
 #include <ctnet/layers/input.hpp>
 #include <ctnet/layers/leaky_relu.hpp>
@@ -17,5 +20,6 @@
 #include <ctnet/layers/sigmoid.hpp>
 #include <ctnet/layers/softmax.hpp>
 #include <ctnet/layers/tanh.hpp>
+#include <ctnet/layers/up_sampling2d.hpp>
 #include <ctnet/model/sequential.hpp>
 #include <ctnet/model/summary.hpp>

@@ -82,7 +82,12 @@ inline std::uint8_t to_byte(float v, Scale s) {
 
 /// Loads the training images the example asked for (`--dataset`).
 inline Dataset load_training_images(const CommonOptions& c, Scale scale) {
-  if (c.dataset == "cifar10") return load_cifar10(c.data, true, scale);
+  if (c.dataset == "cifar10") {
+    if (c.data.empty())
+      throw Error("--dataset cifar10 needs --data DIR, a directory holding CIFAR-10's binary "
+                  "batches (data_batch_1.bin ... data_batch_5.bin)");
+    return load_cifar10(c.data, true, scale);
+  }
   return load_mnist(find_dataset_dir(c.dataset, c.data), true, scale);
 }
 

@@ -1,0 +1,237 @@
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <ctnet/core/layer.hpp>
+#include <ctnet/core/parallel.hpp>
+#include <ctnet/core/tensor.hpp>
+
+namespace ctnet {
+
+/// Batch normalisation over the last axis (channels) of any shape: every
+/// channel is normalised over the batch and all other axes, then scaled by
+/// gamma and shifted by beta. Keras: `layers.BatchNormalization(
+/// momentum=Momentum, epsilon=Epsilon, center=Center, scale=Scale)`, axis -1;
+/// `BatchNorm<>` is Keras's default, `BatchNorm<false, false>` is
+/// center=False, scale=False (normalisation only, no trainable parameters).
+///
+/// - Training (`Pass::training`): normalised with the batch's mean and biased
+///   variance (divided by the count, as `tf.nn.moments` / Keras 3's
+///   `ops.moments`); then moving = moving * Momentum + batch * (1 - Momentum)
+///   for the mean and, with the same biased variance, the variance. (TF 2's
+///   fused kernel, used by tf.keras for rank-4 inputs, feeds the moving
+///   variance the unbiased m / (m - 1) estimate instead; the difference is
+///   below 1 % for batches of 128 images.) Backward is the full gradient
+///   through the batch statistics.
+/// - Inference: normalised with the moving statistics; backward is then the
+///   gradient of that fixed affine map.
+///
+/// Parameters in Keras's order: gamma (Scale), beta (Center) trainable;
+/// moving_mean, moving_variance non-trainable (visited with `trainable =
+/// false` and no gradient), so Keras's counts come out: 4 C in total, 2 C
+/// trainable. Initial values as Keras: gamma 1, beta 0, mean 0, variance 1.
+///
+/// The normalised input x̂ and 1/std are kept in the layer's own scratch, so a
+/// following in-place layer may overwrite the output. A following
+/// element-wise activation is fused: y = act(gamma x̂ + beta) in one pass.
+template <bool Center = true, bool Scale = true, float Momentum = 0.99f, float Epsilon = 1e-3f>
+struct BatchNorm {
+  static_assert(Momentum >= 0.0f && Momentum <= 1.0f, "BatchNorm's momentum must be in [0, 1]");
+  static_assert(Epsilon > 0.0f, "BatchNorm's epsilon must be positive");
+  static constexpr const char* keras_class = "BatchNormalization";
+  static constexpr const char* keras_name = "batch_normalization";
+  static std::string name() {
+    constexpr bool default_stats = Momentum == 0.99f && Epsilon == 1e-3f;
+    if (Center && Scale && default_stats) return "BatchNorm";
+    std::string s = "BatchNorm<" + std::string(Center ? "true" : "false") + ", " +
+                    (Scale ? "true" : "false");
+    if (!default_stats) s += ", " + std::to_string(Momentum) + ", " + std::to_string(Epsilon);
+    return s + ">";
+  }
+
+  template <class In>
+  using check = why::accepted;
+
+  template <class In>
+  struct layer {
+    static constexpr std::size_t C = In::dims[In::rank - 1];
+    static constexpr std::size_t spatial = In::size / C;  // rows per sample
+    using input = In;
+    using output = In;
+    static constexpr std::size_t trainable_params = ((Center ? 1 : 0) + (Scale ? 1 : 0)) * C;
+    static constexpr std::size_t non_trainable_params = 2 * C;
+    static constexpr Storage storage = Storage::own;
+    static constexpr bool needs_output = false;
+    static constexpr bool fuses_activation = true;
+    static constexpr double flops = 0;
+
+    static Buffer filled(std::size_t n, float v) {
+      Buffer b = zeros(n);
+      b.fill(v);
+      return b;
+    }
+
+    Buffer gamma = filled(Scale ? C : 0, 1.0f), dgamma = zeros(Scale ? C : 0);
+    Buffer beta = zeros(Center ? C : 0), dbeta = zeros(Center ? C : 0);
+    Buffer moving_mean = zeros(C), moving_var = filled(C, 1.0f);
+
+    Buffer xhat;                       // x̂ of the last forward pass
+    Buffer mean = zeros(C), inv_std = zeros(C);  // statistics the last pass used
+    Buffer coef = zeros(3 * C);        // backward's per-channel coefficients
+    std::vector<double> partial, sums;  // per-thread channel sums; their totals
+    bool batch_stats = false;           // the last forward was a training pass
+
+    static std::size_t threads() { return ThreadPool::instance().size(); }
+
+    void reserve(std::size_t batch) {
+      ensure_size(xhat, batch * In::size);
+      if (partial.size() < threads() * 2 * C) partial.resize(threads() * 2 * C);
+      if (sums.size() < 2 * C) sums.resize(2 * C);
+    }
+
+    template <class F>
+    void visit_params(F&& f) {
+      if constexpr (Scale)
+        f(ParamRef{.role = "gamma", .value = as_span(gamma), .grad = as_span(dgamma),
+                   .shape = {C}, .rank = 1, .fill = 1.0f});
+      if constexpr (Center)
+        f(ParamRef{.role = "beta", .value = as_span(beta), .grad = as_span(dbeta), .shape = {C},
+                   .rank = 1});
+      f(ParamRef{.role = "moving_mean", .value = as_span(moving_mean), .grad = {}, .shape = {C},
+                 .rank = 1, .trainable = false});
+      f(ParamRef{.role = "moving_variance", .value = as_span(moving_var), .grad = {},
+                 .shape = {C}, .rank = 1, .trainable = false, .fill = 1.0f});
+    }
+
+    /// sums[k * C + c] = sum over rows of term(k, row, c) for k < K, with
+    /// per-thread partial sums in double.
+    template <std::size_t K, class Term>
+    void channel_sums(std::size_t rows, Term&& term) {
+      const std::size_t used = std::min(threads(), rows);
+      std::fill(partial.begin(), partial.begin() + static_cast<long>(used * K * C), 0.0);
+      parallel_slots(rows, [&](std::size_t t, std::size_t r0, std::size_t r1) {
+        double* s = partial.data() + t * K * C;
+        for (std::size_t r = r0; r < r1; ++r) term(s, r);
+      });
+      std::fill(sums.begin(), sums.begin() + static_cast<long>(K * C), 0.0);
+      for (std::size_t t = 0; t < used; ++t)
+        for (std::size_t i = 0; i < K * C; ++i) sums[i] += partial[t * K * C + i];
+    }
+
+    // training: mean, var over the batch; x̂ = (x - mean) / sqrt(var + eps);
+    // y = act(gamma x̂ + beta)
+    template <class Act = NoActivation>
+    void forward(const float* x, float* y, std::size_t n, Pass& pass) {
+      reserve(n);
+      const std::size_t rows = n * spatial;
+      batch_stats = pass.training;
+      if (batch_stats) {
+        channel_sums<1>(rows, [&](double* s, std::size_t r) {
+          const float* xr = x + r * C;
+          for (std::size_t c = 0; c < C; ++c) s[c] += xr[c];
+        });
+        for (std::size_t c = 0; c < C; ++c)
+          mean[c] = static_cast<float>(sums[c] / static_cast<double>(rows));
+        const float* mu = mean.data();
+        channel_sums<1>(rows, [&](double* s, std::size_t r) {
+          const float* xr = x + r * C;
+          for (std::size_t c = 0; c < C; ++c) {
+            const double d = static_cast<double>(xr[c]) - mu[c];
+            s[c] += d * d;
+          }
+        });
+        for (std::size_t c = 0; c < C; ++c) {
+          const double var = sums[c] / static_cast<double>(rows);
+          inv_std[c] = static_cast<float>(1.0 / std::sqrt(var + static_cast<double>(Epsilon)));
+          moving_mean[c] = moving_mean[c] * Momentum + mean[c] * (1.0f - Momentum);
+          moving_var[c] = moving_var[c] * Momentum + static_cast<float>(var) * (1.0f - Momentum);
+        }
+      } else {
+        for (std::size_t c = 0; c < C; ++c) {
+          mean[c] = moving_mean[c];
+          inv_std[c] = 1.0f / std::sqrt(moving_var[c] + Epsilon);
+        }
+      }
+      constexpr bool identity = std::is_same_v<Act, NoActivation>;
+      parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+        const float* __restrict mu = mean.data();
+        const float* __restrict is = inv_std.data();
+        const float* __restrict ga = gamma.data();
+        const float* __restrict be = beta.data();
+        for (std::size_t r = r0; r < r1; ++r) {
+          const float* __restrict xr = x + r * C;
+          float* __restrict hr = xhat.data() + r * C;
+          float* __restrict yr = y + r * C;
+          for (std::size_t c = 0; c < C; ++c) {
+            const float h = (xr[c] - mu[c]) * is[c];
+            hr[c] = h;
+            float v = h;
+            if constexpr (Scale) v *= ga[c];
+            if constexpr (Center) v += be[c];
+            if constexpr (!identity) v = Act::f(v);
+            yr[c] = v;
+          }
+        }
+      });
+    }
+
+    // g = dy * act'(y);  dgamma += sum g x̂;  dbeta += sum g;
+    // training:  dx = gamma / std * (g - mean(g) - x̂ mean(g x̂))  (m = rows per channel)
+    // inference: dx = gamma / std * g
+    template <class Act = NoActivation>
+    void backward(const float*, const float* y, float* dy, float* dx, std::size_t n) {
+      constexpr bool identity = std::is_same_v<Act, NoActivation>;
+      const std::size_t rows = n * spatial;
+      const bool need_sums = Scale || Center || (dx != nullptr && batch_stats);
+      if (need_sums) {
+        channel_sums<2>(rows, [&](double* s, std::size_t r) {
+          float* gr = dy + r * C;
+          const float* hr = xhat.data() + r * C;
+          const float* yr = y + r * C;
+          for (std::size_t c = 0; c < C; ++c) {
+            float g = gr[c];
+            if constexpr (!identity) gr[c] = g = g * Act::df(yr[c]);
+            s[c] += g;
+            s[C + c] += static_cast<double>(g) * hr[c];
+          }
+        });
+      } else if constexpr (!identity) {
+        parallel_for(rows * C, [&](std::size_t i0, std::size_t i1) {
+          for (std::size_t i = i0; i < i1; ++i) dy[i] *= Act::df(y[i]);
+        });
+      }
+      if constexpr (Scale)
+        for (std::size_t c = 0; c < C; ++c) dgamma[c] += static_cast<float>(sums[C + c]);
+      if constexpr (Center)
+        for (std::size_t c = 0; c < C; ++c) dbeta[c] += static_cast<float>(sums[c]);
+      if (dx == nullptr) return;
+      // dx = k (g - a - x̂ b) per channel: k = gamma / std, and with batch
+      // statistics a = mean(g), b = mean(g x̂) (zero at inference).
+      const double m = static_cast<double>(rows);
+      for (std::size_t c = 0; c < C; ++c) {
+        float k = inv_std[c];
+        if constexpr (Scale) k *= gamma[c];
+        coef[c] = k;
+        coef[C + c] = batch_stats ? static_cast<float>(sums[c] / m) : 0.0f;
+        coef[2 * C + c] = batch_stats ? static_cast<float>(sums[C + c] / m) : 0.0f;
+      }
+      parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
+        const float* __restrict k = coef.data();
+        const float* __restrict a = k + C;
+        const float* __restrict b = k + 2 * C;
+        for (std::size_t r = r0; r < r1; ++r) {
+          const float* __restrict gr = dy + r * C;
+          const float* __restrict hr = xhat.data() + r * C;
+          float* __restrict xr = dx + r * C;
+          for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * (gr[c] - a[c] - hr[c] * b[c]);
+        }
+      });
+    }
+  };
+};
+
+}  // namespace ctnet
