@@ -7,6 +7,7 @@
 
 using namespace ctnet;
 using test::check_gradients;
+using test::check_accumulation;
 using test::check_laws;
 
 TEST_CASE("Dense: gradients, accumulation, batch") {
@@ -95,6 +96,14 @@ TEST_CASE("Conv2D matches a direct convolution") {
   check_against_direct<8, 7, 16, 16, 3, 1, Padding::valid>();
   check_against_direct<5, 7, 16, 24, 3, 1, Padding::same>();
   check_against_direct<6, 6, 17, 16, 3, 1, Padding::same>();
+}
+
+TEST_CASE("Conv2D streaming its patches (more than 4 MiB per sample)") {
+  using Net = Sequential<Input<20, 20, 128>, Conv2D<1, 7, 1, Padding::same>, Tanh>;
+  static_assert(Net::layer_at<0>::streaming);
+  check_against_direct<20, 20, 128, 1, 7, 1, Padding::same>();
+  check_gradients<Net>(3, false, 25);
+  check_accumulation<Net>();
 }
 
 TEST_CASE("Conv2D with more channels: gradients") {

@@ -57,7 +57,13 @@ struct Conv2D {
     // gradient padded by K - 1 - pad with the flipped kernel. It runs as
     // im2col + one GEMM whose shape matches the forward one, instead of a GEMM
     // with a wide output followed by col2im.
-    static constexpr bool dx_as_conv = Stride == 1 && !direct;
+    // When one sample's patches exceed 4 MiB (report 5's 7x7 convolution over
+    // 28x28x128 has 20 MB per sample), keeping the batch's patches is too
+    // much memory: each thread then streams its samples through a patch
+    // buffer of one sample, rebuilds them in backward and sums its own
+    // kernel gradient.
+    static constexpr bool streaming = !direct && OH * OW * patch > (std::size_t{1} << 20);
+    static constexpr bool dx_as_conv = Stride == 1 && !direct && !streaming;
     static constexpr detail::ConvGeometry back_geometry{
         OH, OW, Filters, H, W, Kernel, 1, Kernel - 1 - geometry.pad_top,
         Kernel - 1 - geometry.pad_left};
@@ -78,8 +84,15 @@ struct Conv2D {
     Buffer w_flipped;  // (K, K, Filters, C): the kernel of the input-gradient convolution
     Buffer db_partial;  // per-thread bias-gradient sums
 
+    Buffer dw_partial;  // streaming: per-thread kernel-gradient sums
+
     void reserve(std::size_t batch) {
-      if constexpr (!direct) {
+      if constexpr (streaming) {
+        const std::size_t threads = ThreadPool::instance().size();
+        ensure_size(col, threads * OH * OW * patch);
+        ensure_size(dcol, threads * OH * OW * patch);
+        ensure_size(dw_partial, threads * patch * Filters);
+      } else if constexpr (!direct) {
         ensure_size(col, batch * OH * OW * patch);
         ensure_size(dcol, dx_as_conv ? batch * H * W * back_patch : batch * OH * OW * patch);
       }
@@ -102,6 +115,19 @@ struct Conv2D {
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
       reserve(n);
+      if constexpr (streaming) {
+        parallel_slots(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+          float* c = col.data() + slot * OH * OW * patch;
+          for (std::size_t s = b0; s < b1; ++s) {
+            detail::im2col(geometry, x + s * In::size, c, 1);
+            float* ys = y + s * OH * OW * Filters;
+            blas::gemm(false, false, OH * OW, Filters, patch, 1.0f, c, patch, w.data(), Filters,
+                       0.0f, ys, Filters);
+            detail::bias_activation<Act, UseBias>(ys, b.data(), OH * OW, Filters);
+          }
+        });
+        return;
+      }
       parallel_chunks(n, [&](std::size_t b0, std::size_t b1) {
         const std::size_t rows = (b1 - b0) * OH * OW;
         const float* a = x + b0 * In::size;
@@ -134,6 +160,28 @@ struct Conv2D {
       const std::size_t rows = n * OH * OW;
       detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), rows, Filters,
                                                           db_partial);
+      if constexpr (streaming) {
+        const std::size_t threads = ThreadPool::instance().size();
+        std::fill(dw_partial.begin(), dw_partial.begin() + static_cast<long>(threads * patch * Filters), 0.0f);
+        parallel_slots(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+          float* c = col.data() + slot * OH * OW * patch;
+          float* dc = dcol.data() + slot * OH * OW * patch;
+          float* dws = dw_partial.data() + slot * patch * Filters;
+          for (std::size_t s = b0; s < b1; ++s) {
+            const float* gs = dy + s * OH * OW * Filters;
+            detail::im2col(geometry, x + s * In::size, c, 1);
+            blas::gemm(true, false, patch, Filters, OH * OW, 1.0f, c, patch, gs, Filters, 1.0f, dws,
+                       Filters);
+            if (dx == nullptr) continue;
+            blas::gemm(false, true, OH * OW, patch, Filters, 1.0f, gs, Filters, w.data(), Filters,
+                       0.0f, dc, patch);
+            detail::col2im(geometry, dc, dx + s * In::size, 1);
+          }
+        });
+        for (std::size_t t = 0; t < threads; ++t)
+          for (std::size_t i = 0; i < patch * Filters; ++i) dw[i] += dw_partial[t * patch * Filters + i];
+        return;
+      }
       const float* a = direct ? x : col.data();
       detail::weight_grad_parallel(a, patch, dy, rows, patch, Filters, dw.data());
       if (dx == nullptr) return;
