@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdlib>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,6 +16,22 @@
 #include <ctnet/core/blas.hpp>
 
 namespace ctnet {
+
+/// A non-owning reference to a callable taking the task index: what the pool
+/// runs. Unlike std::function it never allocates, whatever the lambda captures,
+/// so a training step that splits work across the pool stays allocation-free.
+class TaskRef {
+ public:
+  TaskRef() = default;
+  template <class F>
+  TaskRef(F& f)  // NOLINT: implicit by design, like std::function_ref
+      : object_(&f), call_([](void* o, std::size_t t) { (*static_cast<F*>(o))(t); }) {}
+  void operator()(std::size_t t) const { call_(object_, t); }
+
+ private:
+  void* object_ = nullptr;
+  void (*call_)(void*, std::size_t) = nullptr;
+};
 
 class ThreadPool {
  public:
@@ -54,14 +69,14 @@ class ThreadPool {
 
   /// Runs task(t) for t in [0, size()), one per thread, the caller taking t = 0;
   /// returns when all are done. Not reentrant: a task must not call run().
-  void run(const std::function<void(std::size_t)>& task) {
+  void run(TaskRef task) {
     if (size_ == 1) {
       task(0);
       return;
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      task_ = &task;
+      task_ = task;
       pending_ = size_ - 1;
       ++generation_;
     }
@@ -69,14 +84,13 @@ class ThreadPool {
     task(0);
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [this] { return pending_ == 0; });
-    task_ = nullptr;
   }
 
  private:
   void work(std::size_t index) {
     std::size_t seen = 0;
     for (;;) {
-      const std::function<void(std::size_t)>* task = nullptr;
+      TaskRef task = task_;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
@@ -84,7 +98,7 @@ class ThreadPool {
         seen = generation_;
         task = task_;
       }
-      (*task)(index);
+      task(index);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         --pending_;
@@ -97,7 +111,7 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  const std::function<void(std::size_t)>* task_ = nullptr;
+  TaskRef task_;
   std::size_t pending_ = 0, generation_ = 0;
   bool stop_ = false;
 };
@@ -112,11 +126,12 @@ void parallel_for(std::size_t n, F&& f) {
     if (n > 0) f(std::size_t{0}, n);
     return;
   }
-  pool.run([&](std::size_t t) {
+  auto task = [&](std::size_t t) {
     if (t >= parts) return;
     const std::size_t begin = n * t / parts, end = n * (t + 1) / parts;
     f(begin, end);
-  });
+  };
+  pool.run(task);
 }
 
 /// Splits [0, n) into one contiguous range per thread like parallel_for, and

@@ -42,9 +42,11 @@ struct Adam {
       auto g = xview(static_cast<const float*>(p.grad.data()), n);
       auto mi = xview(m[i].data(), n);
       auto vi = xview(v[i].data(), n);
-      mi = beta1 * mi + (1.0f - beta1) * g;
-      vi = beta2 * vi + (1.0f - beta2) * g * g;
-      w -= lr_t * mi / (xt::sqrt(vi) + epsilon);
+      // noalias: element-wise and in place, without xtensor's temporary
+      // (which would allocate in every step).
+      xt::noalias(mi) = beta1 * mi + (1.0f - beta1) * g;
+      xt::noalias(vi) = beta2 * vi + (1.0f - beta2) * g * g;
+      xt::noalias(w) -= lr_t * mi / (xt::sqrt(vi) + epsilon);
       ++i;
     });
   }
@@ -90,8 +92,8 @@ struct SGD {
       auto w = xview(p.value.data(), n);
       auto g = xview(static_cast<const float*>(p.grad.data()), n);
       auto ui = xview(u[i].data(), n);
-      ui = momentum * ui - lr * g;
-      w += ui;
+      xt::noalias(ui) = momentum * ui - lr * g;
+      xt::noalias(w) += ui;
       ++i;
     });
   }

@@ -20,8 +20,9 @@ class Progress {
       : label_(std::move(label)), total_(total), enabled_(enabled),
         tty_(isatty(fileno(stderr)) != 0), start_(clock::now()), last_(start_) {}
 
-  /// Records that `done` of `total` items are finished.
-  void update(std::size_t done, const std::string& status = "") {
+  /// Records that `done` of `total` items are finished. Takes a C string so
+  /// that a training step calling it allocates nothing.
+  void update(std::size_t done, const char* status = "") {
     done_ = done;
     if (!enabled_) return;
     const auto now = clock::now();
@@ -37,13 +38,13 @@ class Progress {
   double seconds() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
 
   /// Prints the final state of the line (ends it with a newline).
-  void finish(const std::string& status = "") {
+  void finish(const char* status = "") {
     if (enabled_ && !finished_) print(status, true);
     finished_ = true;
   }
 
  private:
-  void print(const std::string& status, bool last) {
+  void print(const char* status, bool last) {
     const double s = seconds();
     const double rate = s > 0 ? static_cast<double>(done_) / s : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0.0;
@@ -51,7 +52,7 @@ class Progress {
     std::fprintf(stderr, "%s%s %zu/%zu  %.0f img/s  %s %d:%02d  %s%s", tty_ ? "\r\033[K" : "",
                  label_.c_str(), done_, total_, rate, last ? "took" : "ETA",
                  last ? static_cast<int>(s) / 60 : m, last ? static_cast<int>(s) % 60 : sec,
-                 status.c_str(), (!tty_ || last) ? "\n" : "");
+                 status, (!tty_ || last) ? "\n" : "");
     std::fflush(stderr);
     if (last) finished_ = true;
   }

@@ -1,0 +1,109 @@
+// A training step never allocates: an epoch of many steps makes as many heap
+// allocations as an epoch of few (what is allocated per epoch, not per step).
+// This file replaces the global operator new of the test binary with a
+// counting one.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include <ctnet/ctnet.hpp>
+#include <ctnet/train/classifier.hpp>
+#include <ctnet/train/gan.hpp>
+#include <ctnet/train/optimizer.hpp>
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+// g++ cannot see that the replaced operator new above is malloc.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
+
+using namespace ctnet;
+
+namespace {
+Dataset noise_images(std::size_t n, std::size_t side) {
+  Dataset d;
+  d.count = n;
+  d.height = d.width = side;
+  d.channels = 1;
+  d.images.resize(n * side * side);
+  d.labels.resize(n);
+  Rng rng(3);
+  for (auto& v : d.images) v = rng.uniform(-1.0f, 1.0f);
+  for (auto& l : d.labels) l = static_cast<std::uint8_t>(rng.below(10));
+  return d;
+}
+
+using G = Sequential<Input<8>, Dense<32>, BatchNorm<>, LeakyReLU<0.2f>, Reshape<2, 2, 8>,
+                     Conv2DTranspose<4, 3, 2, Padding::same>, ReLU, UpSampling2D<2>,
+                     Conv2D<1, 3, 1, Padding::same>, Tanh>;
+using D = Sequential<Input<8, 8, 1>, Conv2D<4, 3, 2, Padding::same>, LeakyReLU<0.2f>,
+                     Dropout<0.3f>, MaxPool2D<2>, Flatten, Dense<1>>;
+using C = Sequential<Input<8, 8, 1>, Conv2D<4, 3>, ReLU, MaxPool2D<2>, Flatten, Dropout<0.2f>,
+                     Dense<10>, Softmax>;
+
+template <class Fit>
+std::size_t allocations_during(Fit&& fit) {
+  const std::size_t before = allocations.load();
+  fit();
+  return allocations.load() - before;
+}
+}  // namespace
+
+TEST_CASE("GAN training: allocations per epoch do not grow with the number of steps") {
+  auto run = [](std::size_t images) {
+    auto g = G::make(seed{1});
+    auto d = D::make(seed{2});
+    Adam og, od;
+    GanOptions o;
+    o.epochs = 2;  // the first epoch sizes everything
+    o.batch = 16;
+    o.progress = false;
+    o.flip_probability = 0.1f;
+    const Dataset real = noise_images(images, 8);
+    std::size_t second = 0, mark = 0;
+    fit_gan(g, d, og, od, real, o, [&](const GanEpochMetrics& m) {
+      if (m.epoch == 1) mark = allocations.load();
+      else second = allocations.load() - mark;
+      return true;
+    });
+    return second;
+  };
+  const std::size_t few = run(16 * 4), many = run(16 * 40);
+  MESSAGE("allocations in an epoch of 4 steps: " << few << ", of 40 steps: " << many);
+  CHECK(many == few);
+}
+
+TEST_CASE("classifier training: allocations per epoch do not grow with the number of steps") {
+  auto run = [](std::size_t images) {
+    auto net = C::make(seed{1});
+    Adam opt;
+    EarlyStopping none;
+    ClassifierOptions o;
+    o.epochs = 2;
+    o.batch = 16;
+    o.progress = false;
+    const Dataset data = noise_images(images, 8);
+    std::size_t second = 0, mark = 0;
+    fit_classifier(net, opt, data, noise_images(16, 8), o, none, [&](const EpochMetrics& m) {
+      if (m.epoch == 1) mark = allocations.load();
+      else second = allocations.load() - mark;
+      return true;
+    });
+    return second;
+  };
+  const std::size_t few = run(16 * 4), many = run(16 * 40);
+  MESSAGE("allocations in an epoch of 4 steps: " << few << ", of 40 steps: " << many);
+  CHECK(many == few);
+}
