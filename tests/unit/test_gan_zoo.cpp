@@ -5,10 +5,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include <ctnet/data/cifar10.hpp>
 #include <ctnet/model/summary.hpp>
+#include <ctnet/train/gan.hpp>
+#include <ctnet/train/optimizer.hpp>
 #include <ctnet/zoo/report1_gan.hpp>
 #include <ctnet/zoo/report2_dcgan.hpp>
 #include <ctnet/zoo/report3_dcgan.hpp>
@@ -124,4 +129,37 @@ TEST_CASE("report 5 GAN: one step, and the report's summary rows") {
   CHECK(s.find(" conv2d_transpose (Conv2DTr  (None, 14, 14, 128)       262272") != std::string::npos);
   CHECK(s.find(" conv2d_transpose_1 (Conv2D  (None, 28, 28, 128)       262272") != std::string::npos);
   CHECK(s.find("Total params: 1,164,289") != std::string::npos);
+}
+
+TEST_CASE("report 4's CIFAR-10 variant trains on a CIFAR-10 batch file written here") {
+  // 48 records of CIFAR-10's binary format: a label byte, then 1024 R, 1024 G, 1024 B.
+  const auto dir = std::filesystem::temp_directory_path() / "ctnet-test-cifar-gan";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "data_batch_1.bin").string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    ctnet::Rng rng(4);
+    for (int r = 0; r < 48; ++r) {
+      out.put(static_cast<char>(r % 10));
+      for (int i = 0; i < 3072; ++i) out.put(static_cast<char>(rng.below(256)));
+    }
+  }
+  const ctnet::Dataset real = ctnet::load_cifar10_batch(path, ctnet::Scale::symmetric);
+  REQUIRE(real.count == 48);
+  using namespace ctnet::zoo::report4;
+  auto g = CifarGenerator::make(ctnet::seed{1});
+  auto d = CifarDiscriminator::make(ctnet::seed{2});
+  ctnet::Adam og, od;
+  ctnet::GanOptions o;
+  o.epochs = 1;
+  o.batch = 16;
+  o.progress = false;
+  const auto history = ctnet::fit_gan(g, d, og, od, real, o, [](const ctnet::GanEpochMetrics&) { return true; });
+  REQUIRE(history.size() == 1);
+  CHECK(std::isfinite(history[0].d_loss));
+  CHECK(std::isfinite(history[0].g_loss));
+  std::vector<float> samples(4 * 32 * 32 * 3);
+  ctnet::generate(g, 3, 4, samples);
+  for (float v : samples) CHECK(std::abs(v) <= 1.0f);
+  std::filesystem::remove_all(dir);
 }
