@@ -52,6 +52,14 @@ struct Probe {
   }
 };
 
+/// Every parameter's values, in visiting order.
+template <class Net>
+std::vector<float> params_of(Net& net) {
+  std::vector<float> all;
+  net.visit_params([&](const ParamRef& p) { all.insert(all.end(), p.value.begin(), p.value.end()); });
+  return all;
+}
+
 inline bool close(double numeric, double analytic, double rel = 2e-2, double abs = 4e-3) {
   return std::abs(numeric - analytic) <= abs + rel * std::max(std::abs(numeric), std::abs(analytic));
 }

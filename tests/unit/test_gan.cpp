@@ -11,7 +11,10 @@
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/optimizer.hpp>
 
+#include "gradcheck.hpp"
+
 using namespace ctnet;
+using test::params_of;
 
 TEST_CASE("binary cross-entropy: value, gradient by finite differences, fused with a sigmoid") {
   const std::vector<float> z{-3.0f, -0.5f, 0.0f, 0.7f, 4.0f, 30.0f}, t{0.0f, 1.0f, 0.9f, 0.0f, 1.0f, 0.0f};
@@ -54,12 +57,6 @@ Dataset gaussian(std::size_t n) {
   return d;
 }
 
-template <class Net>
-std::vector<float> params_of(Net& net) {
-  std::vector<float> all;
-  net.visit_params([&](const ParamRef& p) { all.insert(all.end(), p.value.begin(), p.value.end()); });
-  return all;
-}
 }  // namespace
 
 TEST_CASE("a generator trained through its discriminator learns a 1-D Gaussian") {

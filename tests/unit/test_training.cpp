@@ -13,11 +13,14 @@
 #include <ctnet/train/classifier.hpp>
 #include <ctnet/train/optimizer.hpp>
 
+#include "gradcheck.hpp"
+
 #ifndef CTNET_TEST_DATA_DIR
 #define CTNET_TEST_DATA_DIR "data/mnist"
 #endif
 
 using namespace ctnet;
+using test::params_of;
 
 namespace {
 
@@ -51,12 +54,6 @@ Dataset toy_data(std::uint64_t s) {
   return d;
 }
 
-template <class Net>
-std::vector<float> params_of(Net& net) {
-  std::vector<float> all;
-  net.visit_params([&](const ParamRef& p) { all.insert(all.end(), p.value.begin(), p.value.end()); });
-  return all;
-}
 
 }  // namespace
 

@@ -102,6 +102,17 @@ concept FusableActivation = requires(float v) {
   { A::df(v) } -> std::same_as<float>;
 };
 
+/// The common part of bound layers without parameters (activations, pooling,
+/// reshaping, dropout): nothing to count, initialise or visit.
+struct Parameterless {
+  static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
+  static constexpr double flops = 0;
+  static constexpr bool fuses_activation = false;
+  void reserve(std::size_t) {}
+  template <class F>
+  void visit_params(F&&) {}
+};
+
 /// The identity, for GEMM layers with nothing to fuse.
 struct NoActivation {
   static float f(float x) { return x; }

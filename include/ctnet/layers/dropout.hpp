@@ -21,21 +21,16 @@ struct Dropout {
   using check = why::accepted;
 
   template <class In>
-  struct layer {
+  struct layer : Parameterless {
     using input = In;
     using output = In;
-    static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
     static constexpr Storage storage = Storage::in_place;
     static constexpr bool needs_output = false;
-    static constexpr bool fuses_activation = false;
-    static constexpr double flops = 0;
 
     Buffer mask;  // 0 or 1 / (1 - Rate) per element of the last training pass
     bool masked = false;
 
     void reserve(std::size_t batch) { ensure_size(mask, batch * In::size); }
-    template <class F>
-    void visit_params(F&&) {}
 
     template <class = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass& pass) {

@@ -17,18 +17,12 @@ struct Elementwise {
   using check = why::accepted;
 
   template <class In>
-  struct layer {
+  struct layer : Parameterless {
     using input = In;
     using output = In;
-    static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
     static constexpr Storage storage = Storage::in_place;
     static constexpr bool needs_output = true;
-    static constexpr bool fuses_activation = false;
-    static constexpr double flops = 0;
 
-    void reserve(std::size_t) {}
-    template <class F>
-    void visit_params(F&&) {}
 
     // y = f(x); x and y may be the same buffer.
     template <class = NoActivation>

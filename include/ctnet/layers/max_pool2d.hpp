@@ -34,25 +34,20 @@ struct MaxPool2D {
   using check = decltype(reason<In>());
 
   template <class In>
-  struct layer {
+  struct layer : Parameterless {
     static constexpr std::size_t H = In::dims[0], W = In::dims[1], C = In::dims[2];
     static constexpr std::size_t OH = conv_out(H, Pool, Stride, false);
     static constexpr std::size_t OW = conv_out(W, Pool, Stride, false);
     using input = In;
     using output = Shape<OH, OW, C>;
-    static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
     static constexpr Storage storage = Storage::own;
     static constexpr bool needs_output = false;
-    static constexpr bool fuses_activation = false;
-    static constexpr double flops = 0;
 
     std::vector<std::uint32_t> argmax;  // input index (within the sample) of each output's max
 
     void reserve(std::size_t batch) {
       if (argmax.size() < batch * output::size) argmax.resize(batch * output::size);
     }
-    template <class F>
-    void visit_params(F&&) {}
 
     template <class = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {

@@ -21,19 +21,13 @@ struct Softmax {
   using check = std::conditional_t<In::rank == 1, why::accepted, why::needs_flat_input>;
 
   template <class In>
-  struct layer {
+  struct layer : Parameterless {
     using input = In;
     using output = In;
-    static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
     static constexpr Storage storage = Storage::in_place;
     static constexpr bool needs_output = true;
-    static constexpr bool fuses_activation = false;
-    static constexpr double flops = 0;
     static constexpr std::size_t k = In::size;
 
-    void reserve(std::size_t) {}
-    template <class F>
-    void visit_params(F&&) {}
 
     template <class = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {

@@ -22,20 +22,14 @@ struct UpSampling2D {
   using check = std::conditional_t<In::rank == 3, why::accepted, why::needs_image_input>;
 
   template <class In>
-  struct layer {
+  struct layer : Parameterless {
     static constexpr std::size_t H = In::dims[0], W = In::dims[1], C = In::dims[2];
     static constexpr std::size_t OH = H * Factor, OW = W * Factor;
     using input = In;
     using output = Shape<OH, OW, C>;
-    static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
     static constexpr Storage storage = Storage::own;
     static constexpr bool needs_output = false;
-    static constexpr bool fuses_activation = false;
-    static constexpr double flops = 0;
 
-    void reserve(std::size_t) {}
-    template <class F>
-    void visit_params(F&&) {}
 
     // y[i * f + a, j * f + b, c] = x[i, j, c]
     template <class = NoActivation>

@@ -8,17 +8,11 @@
 namespace ctnet {
 
 template <class In, class Out>
-struct ViewLayer {
+struct ViewLayer : Parameterless {
   using input = In;
   using output = Out;
-  static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
   static constexpr Storage storage = Storage::view;
   static constexpr bool needs_output = false;
-  static constexpr bool fuses_activation = false;
-  static constexpr double flops = 0;
-  void reserve(std::size_t) {}
-  template <class F>
-  void visit_params(F&&) {}
   template <class = NoActivation>
   void forward(const float*, float*, std::size_t, Pass&) {}
   template <class = NoActivation>
