@@ -151,6 +151,27 @@ TEST_CASE("Conv2DTranspose matches a direct scatter loop") {
   check_against_scatter<7, 7, 16, 8, 4, 2, Padding::same>();  // more than one chunk per thread
 }
 
+TEST_CASE("Conv2DTranspose with 8 or more filters: forward as sub-pixel convolutions") {
+  // each output phase a stride-1 convolution of x with a sub-kernel: strides
+  // 1, 2, 3, kernels that S divides and that it does not (zero taps), kernel
+  // smaller than the stride, odd output sizes (valid), same padding
+  static_assert(Sequential<Input<7, 7, 16>, Conv2DTranspose<8, 4, 2, Padding::same>>::layer_at<0>::subpixel);
+  static_assert(!Sequential<Input<7, 7, 16>, Conv2DTranspose<4, 4, 2, Padding::same>>::layer_at<0>::subpixel);
+  check_against_scatter<7, 7, 16, 8, 4, 2, Padding::same>();
+  check_against_scatter<5, 6, 9, 8, 5, 2, Padding::same>();
+  check_against_scatter<5, 4, 9, 8, 5, 1, Padding::same>();
+  check_against_scatter<4, 5, 3, 8, 3, 1, Padding::valid>();
+  check_against_scatter<4, 5, 3, 8, 3, 2, Padding::valid>();
+  check_against_scatter<3, 4, 3, 8, 2, 3, Padding::valid>();
+  check_against_scatter<3, 4, 3, 8, 5, 3, Padding::same>();
+  check_against_scatter<3, 3, 3, 9, 1, 2, Padding::same>();
+  check_adjoint<4, 5, 3, 8, 5, 2, Padding::same>();
+  check_adjoint<4, 5, 3, 8, 3, 1, Padding::valid>();
+  check_laws<Sequential<Input<3, 4, 3>, Conv2DTranspose<8, 5, 2, Padding::same>, Tanh>>();
+  check_laws<Sequential<Input<3, 3, 2>, Conv2DTranspose<8, 4, 1, Padding::same, false>, ELU<>>>();
+  check_laws<Sequential<Input<2, 3, 2>, Conv2DTranspose<8, 3, 2>>>();
+}
+
 TEST_CASE("UpSampling2D: values and laws") {
   using Net = Sequential<Input<2, 2, 1>, UpSampling2D<2>>;
   auto net = Net::make(seed{1});

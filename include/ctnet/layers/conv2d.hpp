@@ -62,12 +62,27 @@ struct Conv2D {
     // much memory: each thread then streams its samples through a patch
     // buffer of one sample, rebuilds them in backward and sums its own
     // kernel gradient.
-    static constexpr bool streaming = !direct && OH * OW * patch > (std::size_t{1} << 20);
+    static constexpr bool big_patches = !direct && OH * OW * patch > (std::size_t{1} << 20);
+    // Few filters behind big patches (report 5's Conv2D<1, 7> over 28x28x128:
+    // the GEMM would be a matrix-vector product behind 20 MB of patches per
+    // sample), stride 1: the taps are applied after the channel sum instead.
+    // Forward: Z = x Wr, one GEMM (H*W x C by C x K*K*F), then
+    // y[o, f] = sum over the taps (kh, kw) of Z[o + (kh, kw) - pad, (kh, kw, f)]
+    // (gather_taps). The input gradient is the stride-1 convolution below and
+    // the kernel gradient uses the same patches of g:
+    // dW_flipped += im2col(pad(g))^T x. No patches of x at all.
+    static constexpr bool narrow =
+        big_patches && Stride == 1 && Kernel * Kernel * Filters <= 2 * C;
+    static constexpr bool streaming = big_patches && !narrow;
     static constexpr bool dx_as_conv = Stride == 1 && !direct && !streaming;
     static constexpr detail::ConvGeometry back_geometry{
         OH, OW, Filters, H, W, Kernel, 1, Kernel - 1 - geometry.pad_top,
         Kernel - 1 - geometry.pad_left};
     static constexpr std::size_t back_patch = Kernel * Kernel * Filters;
+    // narrow: samples per chunk, about 1 MiB of Z (H*W x K*K*F) per chunk.
+    static constexpr std::size_t taps_per_sample = H * W * back_patch;
+    static constexpr std::size_t narrow_chunk =
+        taps_per_sample * sizeof(float) >= (1u << 20) ? 1 : (1u << 20) / (taps_per_sample * sizeof(float));
 
     using input = In;
     using output = Shape<OH, OW, Filters>;
@@ -87,6 +102,15 @@ struct Conv2D {
     Buffer dw_partial;  // streaming: per-thread kernel-gradient sums
 
     void reserve(std::size_t batch) {
+      if constexpr (narrow) {
+        // per thread: Z (forward) or im2col(pad(g)) (backward), and the
+        // flipped kernel-gradient sum
+        const std::size_t threads = ThreadPool::instance().size();
+        ensure_size(col, threads * std::min(narrow_chunk, batch) * taps_per_sample);
+        ensure_size(dw_partial, threads * patch * Filters);
+        ensure_size(w_flipped, patch * Filters);
+        return;
+      }
       if constexpr (streaming) {
         const std::size_t threads = ThreadPool::instance().size();
         ensure_size(col, threads * OH * OW * patch);
@@ -115,6 +139,23 @@ struct Conv2D {
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
       reserve(n);
+      if constexpr (narrow) {
+        // w_flipped as Wr[c, (kh, kw, f)] = w[kh, kw, c, f]
+        for (std::size_t t = 0; t < Kernel * Kernel; ++t)
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t f = 0; f < Filters; ++f)
+              w_flipped[(c * Kernel * Kernel + t) * Filters + f] = w[(t * C + c) * Filters + f];
+        const std::size_t chunk = std::min(narrow_chunk, n);
+        narrow_chunks(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+          float* z = col.data() + slot * chunk * taps_per_sample;
+          blas::gemm(false, false, (b1 - b0) * H * W, back_patch, C, 1.0f, x + b0 * In::size, C,
+                     w_flipped.data(), back_patch, 0.0f, z, back_patch);
+          float* yb = y + b0 * OH * OW * Filters;
+          detail::gather_taps(geometry, Filters, z, yb, b1 - b0);
+          detail::bias_activation<Act, UseBias>(yb, b.data(), (b1 - b0) * OH * OW, Filters);
+        });
+        return;
+      }
       if constexpr (streaming) {
         parallel_slots(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
           float* c = col.data() + slot * OH * OW * patch;
@@ -143,6 +184,24 @@ struct Conv2D {
       });
     }
 
+    /// narrow: f(slot, b0, b1) over chunks of each thread's share of n samples.
+    template <class F>
+    static void narrow_chunks(std::size_t n, F&& f) {
+      const std::size_t chunk = std::min(narrow_chunk, n);
+      parallel_slots(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
+        for (std::size_t c0 = b0; c0 < b1; c0 += chunk) f(t, c0, std::min(b1, c0 + chunk));
+      });
+    }
+    /// w_flipped[kh', kw', f, c] = w[K-1-kh', K-1-kw', c, f]
+    void flip_kernel() {
+      for (std::size_t kh = 0; kh < Kernel; ++kh)
+        for (std::size_t kw = 0; kw < Kernel; ++kw)
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t f = 0; f < Filters; ++f)
+              w_flipped[((kh * Kernel + kw) * Filters + f) * C + c] =
+                  w[(((Kernel - 1 - kh) * Kernel + (Kernel - 1 - kw)) * C + c) * Filters + f];
+    }
+
     /// Splits [0, n) samples across the threads and each share into chunks
     /// of about 1 MiB of patches.
     template <class F>
@@ -160,6 +219,34 @@ struct Conv2D {
       const std::size_t rows = n * OH * OW;
       detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), rows, Filters,
                                                           db_partial);
+      if constexpr (narrow) {
+        // G = im2col(pad(g)) (H*W x K*K*F, flipped taps), per chunk:
+        // dW_flipped[(kh', kw', f), c] += Gᵀ x;  dx = G W_flipped
+        const std::size_t threads = ThreadPool::instance().size();
+        const std::size_t wsize = patch * Filters, chunk = std::min(narrow_chunk, n);
+        std::fill(dw_partial.begin(), dw_partial.begin() + static_cast<long>(threads * wsize), 0.0f);
+        if (dx != nullptr) flip_kernel();
+        narrow_chunks(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+          float* gc = col.data() + slot * chunk * taps_per_sample;
+          const std::size_t rows = (b1 - b0) * H * W;
+          detail::im2col(back_geometry, dy + b0 * OH * OW * Filters, gc, b1 - b0);
+          blas::gemm(true, false, back_patch, C, rows, 1.0f, gc, back_patch, x + b0 * In::size, C,
+                     1.0f, dw_partial.data() + slot * wsize, C);
+          if (dx != nullptr)
+            blas::gemm(false, false, rows, C, back_patch, 1.0f, gc, back_patch, w_flipped.data(), C,
+                       0.0f, dx + b0 * In::size, C);
+        });
+        // dw[kh, kw, c, f] += sum over threads of dW_flipped[(K-1-kh, K-1-kw, f), c]
+        for (std::size_t t = 1; t < threads; ++t)
+          for (std::size_t i = 0; i < wsize; ++i) dw_partial[i] += dw_partial[t * wsize + i];
+        for (std::size_t kh = 0; kh < Kernel; ++kh)
+          for (std::size_t kw = 0; kw < Kernel; ++kw)
+            for (std::size_t c = 0; c < C; ++c)
+              for (std::size_t f = 0; f < Filters; ++f)
+                dw[((kh * Kernel + kw) * C + c) * Filters + f] +=
+                    dw_partial[(((Kernel - 1 - kh) * Kernel + (Kernel - 1 - kw)) * Filters + f) * C + c];
+        return;
+      }
       if constexpr (streaming) {
         const std::size_t threads = ThreadPool::instance().size();
         std::fill(dw_partial.begin(), dw_partial.begin() + static_cast<long>(threads * patch * Filters), 0.0f);
@@ -186,13 +273,7 @@ struct Conv2D {
       detail::weight_grad_parallel(a, patch, dy, rows, patch, Filters, dw.data());
       if (dx == nullptr) return;
       if constexpr (dx_as_conv) {
-        // w_flipped[kh', kw', f, c] = w[K-1-kh', K-1-kw', c, f]
-        for (std::size_t kh = 0; kh < Kernel; ++kh)
-          for (std::size_t kw = 0; kw < Kernel; ++kw)
-            for (std::size_t c = 0; c < C; ++c)
-              for (std::size_t f = 0; f < Filters; ++f)
-                w_flipped[((kh * Kernel + kw) * Filters + f) * C + c] =
-                    w[(((Kernel - 1 - kh) * Kernel + (Kernel - 1 - kw)) * C + c) * Filters + f];
+        flip_kernel();
         parallel_chunks(n, [&](std::size_t b0, std::size_t b1) {
           float* gc = dcol.data() + b0 * H * W * back_patch;
           detail::im2col(back_geometry, dy + b0 * OH * OW * Filters, gc, b1 - b0);

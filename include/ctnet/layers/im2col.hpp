@@ -80,4 +80,35 @@ inline void col2im(const ConvGeometry& g, const float* dcol, float* dx, std::siz
   }
 }
 
+/// y[n, oy, ox, f] = sum over the taps (kh, kw) inside the input of
+/// z[n, oy*s + kh - pt, ox*s + kw - pl, (kh, kw, f)], for z of g.h x g.w rows of
+/// k*k*f values (the channel sums x W of every tap at every input pixel): a
+/// convolution finished after its GEMM. g.c is the input's channels (unused).
+inline void gather_taps(const ConvGeometry& g, std::size_t f, const float* z, float* y,
+                        std::size_t n) {
+  const std::size_t taps = g.k * g.k * f;
+  for (std::size_t b = 0; b < n; ++b) {
+    const float* zb = z + b * g.h * g.w * taps;
+    for (std::size_t oy = 0; oy < g.oh; ++oy) {
+      for (std::size_t ox = 0; ox < g.ow; ++ox) {
+        float* __restrict out = y + ((b * g.oh + oy) * g.ow + ox) * f;
+        std::fill(out, out + f, 0.0f);
+        std::size_t lo, hi;
+        kernel_cols(g, ox, lo, hi);
+        const long ix0 = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
+        for (std::size_t kh = 0; kh < g.k; ++kh) {
+          const long iy = static_cast<long>(oy * g.stride + kh) - static_cast<long>(g.pad_top);
+          if (iy < 0 || iy >= static_cast<long>(g.h)) continue;
+          for (std::size_t kw = lo; kw < hi; ++kw) {
+            const float* __restrict src =
+                zb + (static_cast<std::size_t>(iy) * g.w + static_cast<std::size_t>(ix0 + static_cast<long>(kw))) * taps +
+                (kh * g.k + kw) * f;
+            for (std::size_t j = 0; j < f; ++j) out[j] += src[j];
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace ctnet::detail

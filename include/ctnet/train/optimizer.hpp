@@ -20,7 +20,7 @@ namespace ctnet {
 struct Adam {
   float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-7f;
   std::size_t t = 0;            ///< steps taken
-  std::vector<Buffer> m, v;     ///< one per trainable parameter, in visiting order
+  std::vector<Buffer> m{}, v{};  ///< one per trainable parameter, in visiting order
 
   static constexpr const char* name = "adam";
 
@@ -77,7 +77,7 @@ struct Adam {
 struct SGD {
   float lr = 1e-2f, momentum = 0.0f;
   std::size_t t = 0;
-  std::vector<Buffer> u;
+  std::vector<Buffer> u{};
 
   static constexpr const char* name = "sgd";
 

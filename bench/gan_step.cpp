@@ -1,0 +1,133 @@
+// Benchmark of one GAN training step as fit_gan (train/gan.hpp) takes it, for
+// report 2's DCGAN (batch 256, the TensorFlow tutorial's) and report 5's GAN
+// (batch 128): G forward, D forward + backward on a real and on a generated
+// batch, D's optimizer step, then G forward, D forward, D backward with the
+// input gradient, G backward, G's optimizer step. Prints images/s (real
+// images per second, as an epoch counts them), seconds per 60,000-image epoch
+// and each layer's share of the step's time.
+//
+//   bench_gan_step [--batch 256] [--batch5 128] [--steps 10] [--only dcgan|gan5|both]
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <ctnet/app/flags.hpp>
+#include <ctnet/app/run.hpp>
+#include <ctnet/core/parallel.hpp>
+#include <ctnet/core/rng.hpp>
+#include <ctnet/model/summary.hpp>
+#include <ctnet/train/gan.hpp>
+#include <ctnet/train/losses.hpp>
+#include <ctnet/train/optimizer.hpp>
+#include <ctnet/zoo/report2_dcgan.hpp>
+#include <ctnet/zoo/report5_gan.hpp>
+
+using namespace ctnet;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(clock_type::time_point t) {
+  return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+template <class Net>
+void print_shares(const char* which, const Net& net, double total) {
+  const auto& secs = net.layer_seconds();
+  const auto names = layer_names<Net>();
+  for (std::size_t i = 0; i < Net::depth; ++i)
+    if (secs[i].forward + secs[i].backward > 0)
+      std::printf("  %s %-20s %5.1f%% + %5.1f%%\n", which, names[i].c_str(),
+                  100 * secs[i].forward / total, 100 * secs[i].backward / total);
+}
+
+template <class Net>
+double layers_total(const Net& net) {
+  double t = 0.0;
+  for (const auto& l : net.layer_seconds()) t += l.forward + l.backward;
+  return t;
+}
+
+/// One fit_gan step on random data, timed; G and D as in the zoo.
+template <class G, class D>
+void bench(const char* title, std::size_t batch, std::size_t steps) {
+  constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
+  auto gen = G::make(seed{1}, Init::normal_002);
+  auto disc = D::make(seed{2}, Init::normal_002);
+  Adam opt_g{.lr = 2e-4f, .beta1 = 0.5f}, opt_d{.lr = 2e-4f, .beta1 = 0.5f};
+  gen.reserve(batch);
+  disc.reserve(batch);
+  Rng rng(3);
+  std::vector<float> x(batch * sample), z(batch * latent), zeros_(batch, 0.0f), ones(batch, 1.0f);
+  for (auto& v : x) v = rng.uniform();
+  auto d_pass = [&](std::span<const float> input, const std::vector<float>& t) {
+    const auto out = disc.forward(input, batch, true);
+    if constexpr (ends_with_sigmoid<D>) {
+      binary_cross_entropy_probs(out, t, disc.output_grad());
+      disc.template backward<1>(false);
+    } else {
+      binary_cross_entropy_logits(out, t, disc.output_grad());
+      disc.backward(false);
+    }
+  };
+  auto step = [&] {
+    disc.zero_grad();
+    sample_noise(rng, z);
+    const auto fake = gen.forward(z, batch, true);
+    d_pass(x, ones);
+    d_pass(fake, zeros_);
+    opt_d.step(disc);
+    sample_noise(rng, z);
+    gen.zero_grad();
+    gen.forward(z, batch, true);
+    const auto d_out = disc.forward(gen.output(), batch, true);
+    std::span<const float> dx;
+    if constexpr (ends_with_sigmoid<D>) {
+      binary_cross_entropy_probs(d_out, ones, disc.output_grad());
+      dx = disc.template backward<1>(true);
+    } else {
+      binary_cross_entropy_logits(d_out, ones, disc.output_grad());
+      dx = disc.backward(true);
+    }
+    std::copy(dx.begin(), dx.end(), gen.output_grad().begin());
+    gen.backward(false);
+    opt_g.step(gen);
+  };
+  for (int i = 0; i < 2; ++i) step();  // warm-up
+  gen.set_profiling(true);
+  disc.set_profiling(true);
+  const std::size_t profiled = std::max<std::size_t>(steps / 2, 2);
+  for (std::size_t i = 0; i < profiled; ++i) step();
+  const double total = layers_total(gen) + layers_total(disc);
+  std::printf("%s: time per layer (share of the layers' time, forward + backward):\n", title);
+  print_shares("G", gen, total);
+  print_shares("D", disc, total);
+  gen.set_profiling(false);  // clears the figures
+  disc.set_profiling(false);
+  const auto t = clock_type::now();
+  for (std::size_t i = 0; i < steps; ++i) step();
+  const double s = seconds_since(t);
+  const double images_per_s = static_cast<double>(steps * batch) / s;
+  std::printf("%s, batch %zu, %zu threads: %.0f images/s, %.1f s per 60,000-image epoch\n", title,
+              batch, ThreadPool::instance().size(), images_per_s, 60000.0 / images_per_s);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return run_main("bench_gan_step", [&]() -> int {
+    Flags flags(argc, argv, "One GAN training step (report 2's DCGAN, report 5's GAN): images/s.");
+    const std::size_t batch = flags.u64("batch", 256, "DCGAN batch size", 1);
+    const std::size_t batch5 = flags.u64("batch5", 128, "report 5's GAN batch size", 1);
+    const std::size_t steps = flags.u64("steps", 10, "timed steps", 1);
+    const std::string only = flags.choice("only", {"both", "dcgan", "gan5"}, "both", "which GAN");
+    if (flags.finish()) return 0;
+    if (only != "gan5")
+      bench<zoo::report2::Generator, zoo::report2::Discriminator>("report 2 DCGAN", batch, steps);
+    if (only != "dcgan")
+      bench<zoo::report5::Generator, zoo::report5::Discriminator>("report 5 GAN", batch5, steps);
+    return 0;
+  });
+}
