@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "ctnet/core/error.hpp"
-#include "ctnet/core/rng.hpp"
-#include "ctnet/data/dataset.hpp"
+#include <ctnet/core/error.hpp>
+#include <ctnet/core/rng.hpp>
+#include <ctnet/data/dataset.hpp>
 
 namespace ctnet {
 

@@ -12,8 +12,8 @@
 #include <system_error>
 #include <vector>
 
-#include "ctnet/core/error.hpp"
-#include "ctnet/data/dataset.hpp"
+#include <ctnet/core/error.hpp>
+#include <ctnet/data/dataset.hpp>
 
 namespace ctnet {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "ctnet/core/error.hpp"
-#include "ctnet/data/idx.hpp"
+#include <ctnet/core/error.hpp>
+#include <ctnet/data/idx.hpp>
 
 namespace ctnet {
 

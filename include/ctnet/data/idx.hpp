@@ -17,8 +17,9 @@
 #include <system_error>
 #include <vector>
 
-#include "ctnet/core/atomic_file.hpp"
-#include "ctnet/core/error.hpp"
+#include <ctnet/core/atomic_file.hpp>
+#include <ctnet/core/error.hpp>
+#include <ctnet/core/read_file.hpp>
 
 namespace ctnet {
 
@@ -50,45 +51,38 @@ inline const char* idx_type_name(std::uint8_t type) {
   }
 }
 
+// gzip data (one member) -> its content; errors name the file.
+inline std::vector<std::uint8_t> idx_gunzip(const std::vector<std::uint8_t>& in,
+                                            const std::string& path) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw Error(path + ": cannot start zlib");
+  zs.next_in = const_cast<Bytef*>(in.data());
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::vector<std::uint8_t> out;
+  out.reserve(in.size() * 4);
+  unsigned char chunk[1 << 16];
+  int ret = Z_OK;
+  do {
+    zs.next_out = chunk;
+    zs.avail_out = sizeof chunk;
+    ret = inflate(&zs, Z_NO_FLUSH);
+    const bool stalled = ret == Z_BUF_ERROR || (ret == Z_OK && zs.avail_in == 0 && zs.avail_out != 0);
+    if ((ret != Z_OK && ret != Z_STREAM_END) || stalled) {
+      const std::string what = stalled ? "unexpected end of file" : (zs.msg ? zs.msg : "zlib error");
+      inflateEnd(&zs);
+      throw Error(path + ": corrupt gzip data (" + what + ")");
+    }
+    out.insert(out.end(), chunk, chunk + (sizeof chunk - zs.avail_out));
+  } while (ret != Z_STREAM_END);
+  inflateEnd(&zs);
+  return out;
+}
+
 // Whole file into memory; gunzips when the file starts with 1f 8b.
 inline std::vector<std::uint8_t> idx_read_bytes(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path + ": file not found");
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
-
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
-  std::vector<std::uint8_t> bytes;
-  unsigned char chunk[1 << 16];
-  std::size_t n = 0;
-  // Read the first bytes only, to decide between plain and gzip.
-  std::uint8_t head[2] = {0, 0};
-  const std::size_t head_n = std::fread(head, 1, 2, f);
-  const bool gzip = head_n == 2 && head[0] == 0x1f && head[1] == 0x8b;
-  if (!gzip) {
-    bytes.assign(head, head + head_n);
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec) bytes.reserve(static_cast<std::size_t>(size));
-    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
-    const bool failed = std::ferror(f) != 0;
-    std::fclose(f);
-    if (failed) throw Error(path + ": read error");
-    return bytes;
-  }
-  std::fclose(f);
-
-  gzFile gz = gzopen(path.c_str(), "rb");
-  if (gz == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
-  gzbuffer(gz, 1 << 17);
-  int got = 0;
-  while ((got = gzread(gz, chunk, sizeof chunk)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
-  int errnum = Z_OK;
-  const char* msg = gzerror(gz, &errnum);
-  const std::string what = msg != nullptr ? msg : "";
-  gzclose(gz);
-  if (got < 0 || errnum != Z_OK)
-    throw Error(path + ": corrupt gzip data (" + (what.empty() ? "zlib error" : what) + ")");
-  return bytes;
+  std::vector<std::uint8_t> bytes = read_file_bytes(path);
+  const bool gzip = bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+  return gzip ? idx_gunzip(bytes, path) : bytes;
 }
 
 }  // namespace detail

@@ -14,9 +14,9 @@
 #include <system_error>
 #include <vector>
 
-#include "ctnet/core/error.hpp"
-#include "ctnet/data/dataset.hpp"
-#include "ctnet/data/idx.hpp"
+#include <ctnet/core/error.hpp>
+#include <ctnet/data/dataset.hpp>
+#include <ctnet/data/idx.hpp>
 
 namespace ctnet {
 

@@ -25,8 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ctnet/core/atomic_file.hpp"
-#include "ctnet/core/error.hpp"
+#include <ctnet/core/atomic_file.hpp>
+#include <ctnet/core/error.hpp>
+#include <ctnet/core/read_file.hpp>
 
 namespace ctnet {
 
@@ -122,18 +123,7 @@ inline void write_safetensors(const std::string& path, std::span<const TensorVie
 /// safetensors layout), a tensor's dtype is not F32, or a tensor's offsets
 /// are out of range or do not match its shape.
 inline TensorFile read_safetensors(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path + ": file not found");
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
-  std::vector<std::uint8_t> bytes;
-  unsigned char chunk[1 << 16];
-  std::size_t got = 0;
-  while ((got = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) throw Error(path + ": read error");
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
 
   if (bytes.size() < 8)
     throw Error(path + ": not a safetensors file: " + std::to_string(bytes.size()) +
