@@ -74,12 +74,6 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
   return o;
 }
 
-/// Floats in the data's scale -> bytes 0..255.
-inline std::uint8_t to_byte(float v, Scale s) {
-  const float u = s == Scale::symmetric ? (v + 1.0f) * 0.5f : v;
-  return static_cast<std::uint8_t>(std::lround(std::clamp(u, 0.0f, 1.0f) * 255.0f));
-}
-
 /// Loads the training images the example asked for (`--dataset`).
 inline Dataset load_training_images(const CommonOptions& c, Scale scale) {
   if (c.dataset == "cifar10") {

@@ -90,6 +90,8 @@ struct layer_rejects_input<Position, Layer, InputShape, why::element_count_diffe
 namespace pairing {
 struct generator_output_is_discriminator_input {};
 struct encoder_latent_is_decoder_input {};
+struct decoder_output_is_encoder_input {};
+struct mean_and_log_var_heads_agree {};
 }  // namespace pairing
 
 /// Instantiated when two networks are paired whose shapes must agree; its
@@ -106,6 +108,10 @@ struct shapes_match {};
 template <class What, class Left, class Right>
 using shape_pairing_t =
     std::conditional_t<std::is_same_v<Left, Right>, shapes_match, shapes_must_match<What, Left, Right>>;
+/// Base I of a class with several pairing checks (distinct types, so that
+/// two checks that pass are not the same base twice).
+template <std::size_t I, class Check>
+struct check_slot : Check {};
 }  // namespace detail
 
 }  // namespace ctnet

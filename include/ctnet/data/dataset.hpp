@@ -1,5 +1,7 @@
 #pragma once
 // An in-memory image dataset: float pixels, channels-last, with byte labels.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -19,6 +21,13 @@ enum class Scale { unit, symmetric };
 inline float scale_pixel(std::uint8_t v, Scale scale) {
   return scale == Scale::unit ? static_cast<float>(v) / 255.0f
                               : (static_cast<float>(v) - 127.5f) / 127.5f;
+}
+
+/// The inverse of scale_pixel: a float in the range of `scale` to a byte
+/// 0..255 (rounded, values outside the range clamped).
+inline std::uint8_t to_byte(float v, Scale scale) {
+  const float u = scale == Scale::symmetric ? (v + 1.0f) * 0.5f : v;
+  return static_cast<std::uint8_t>(std::lround(std::clamp(u, 0.0f, 1.0f) * 255.0f));
 }
 
 /// `count` images of `height` x `width` x `channels` floats, stored

@@ -1,6 +1,7 @@
 #pragma once
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include <ctnet/layers/elementwise.hpp>
 
@@ -14,5 +15,11 @@ struct Sigmoid : Elementwise<Sigmoid> {
   static float f(float x) { return 1.0f / (1.0f + std::exp(-x)); }
   static float df(float y) { return y * (1.0f - y); }
 };
+
+/// Whether a network's last layer is a Sigmoid (a loss on probabilities is
+/// then fused with it: the gradient at the logits is p - t).
+template <class Net>
+inline constexpr bool ends_with_sigmoid =
+    std::is_same_v<typename Net::template spec_at<Net::depth - 1>, Sigmoid>;
 
 }  // namespace ctnet

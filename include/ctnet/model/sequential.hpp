@@ -140,7 +140,7 @@ class Sequential
     static_assert(Skip < depth);
     const std::size_t n = last_n_;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (backward_layer<depth - Skip - 1 - I>(n, input_grad), ...);
+      (backward_layer<depth - Skip - 1 - I, Skip>(n, input_grad), ...);
     }(std::make_index_sequence<valid ? depth - Skip : 0>{});
     if (!input_grad) return {};
     return {grads_[0].data(), n * input_shape::size};
@@ -209,7 +209,10 @@ class Sequential
     }
   }
 
-  template <std::size_t I>
+  // A fused layer whose activation is among the Skip left out (a Sigmoid
+  // fused into the loss) runs its backward without the activation's
+  // derivative: output_grad() already holds the gradient at its input.
+  template <std::size_t I, std::size_t Skip>
   void backward_layer(std::size_t n, bool input_grad) {
     if constexpr (!plan.absorbed[I] && layer_at<I>::storage != Storage::view) {
       const Timer timer(profile_, profile_ ? &layer_seconds_[I].backward : nullptr);
@@ -217,7 +220,7 @@ class Sequential
       const float* y = acts_[plan.out[I]].data();
       float* dy = grads_[plan.out[I]].data();
       float* dx = (I > plan.first_real || input_grad) ? grads_[plan.in[I]].data() : nullptr;
-      if constexpr (plan.fused[I])
+      if constexpr (plan.fused[I] && I + 1 < depth - Skip)
         std::get<I>(layers_).template backward<spec_at<I + 1>>(x, y, dy, dx, n);
       else
         std::get<I>(layers_).backward(x, y, dy, dx, n);

@@ -24,11 +24,6 @@
 
 namespace ctnet {
 
-/// Whether a network's last layer is a Sigmoid (then the loss is fused with it).
-template <class Net>
-inline constexpr bool ends_with_sigmoid =
-    std::is_same_v<typename Net::template spec_at<Net::depth - 1>, Sigmoid>;
-
 struct GanOptions {
   std::size_t epochs = 1;
   std::size_t batch = 128;      ///< real images per discriminator step (as many fakes)

@@ -86,6 +86,42 @@ inline double binary_cross_entropy_probs(std::span<const float> p, std::span<con
   return loss / static_cast<double>(n);
 }
 
+/// Negative Bernoulli log-likelihood of n images x (values in [0, 1]) under
+/// probabilities p = sigmoid(logits), fused with that final Sigmoid: per image
+/// the binary cross-entropy summed over its values, averaged over the n images
+/// (nats per image). Writes dL/dlogits = (p - x) / n (may alias p); p is clipped
+/// to [1e-7, 1 - 1e-7] in the loss as Keras does. Keras's VAE example:
+/// `binary_crossentropy(x, p) * original_dim`.
+inline double bernoulli_nll_probs(std::span<const float> p, std::span<const float> x, std::size_t n,
+                                  std::span<float> dlogits) {
+  double loss = 0.0;
+  const float inv_n = 1.0f / static_cast<float>(n);
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const double pi = std::clamp(static_cast<double>(p[i]), 1e-7, 1.0 - 1e-7), xi = x[i];
+    loss -= xi * std::log(pi) + (1.0 - xi) * std::log(1.0 - pi);
+    dlogits[i] = (p[i] - x[i]) * inv_n;
+  }
+  return loss / static_cast<double>(n);
+}
+
+/// KL divergence of N(mean, exp(log_var)) from N(0, I), summed over the latent
+/// dimensions and averaged over n samples: -1/2 sum(1 + log_var - mean^2 -
+/// exp(log_var)). Adds its gradient to dmean (mean / n) and dlog_var
+/// ((exp(log_var) - 1) / 2n).
+inline double kl_to_standard_normal(std::span<const float> mean, std::span<const float> log_var,
+                                    std::size_t n, std::span<float> dmean,
+                                    std::span<float> dlog_var) {
+  double kl = 0.0;
+  const double inv_n = 1.0 / static_cast<double>(n);
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    const double m = mean[i], lv = log_var[i], e = std::exp(lv);
+    kl -= 0.5 * (1.0 + lv - m * m - e);
+    dmean[i] += static_cast<float>(m * inv_n);
+    dlog_var[i] += static_cast<float>(0.5 * (e - 1.0) * inv_n);
+  }
+  return kl * inv_n;
+}
+
 /// Number of rows of scores (n x k) whose arg-max is the label.
 inline std::size_t count_correct(std::span<const float> scores,
                                  std::span<const std::uint8_t> labels, std::size_t k) {

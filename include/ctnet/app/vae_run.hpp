@@ -1,0 +1,233 @@
+#pragma once
+// Everything a VAE example program does besides choosing its model: the
+// flags, the data, the run directory (summaries, metrics.csv, ELBO plot, the
+// 2-D manifold, the latent scatter, reconstructions, samples, checkpoints with
+// --resume, 10,000 samples as IDX).
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <ctnet/app/flags.hpp>
+#include <ctnet/app/run.hpp>
+#include <ctnet/core/parallel.hpp>
+#include <ctnet/data/idx.hpp>
+#include <ctnet/data/mnist.hpp>
+#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/io/image_grid.hpp>
+#include <ctnet/io/scatter_plot.hpp>
+#include <ctnet/model/summary.hpp>
+#include <ctnet/model/vae.hpp>
+#include <ctnet/train/metrics_log.hpp>
+#include <ctnet/train/optimizer.hpp>
+#include <ctnet/train/vae.hpp>
+
+namespace ctnet {
+
+/// The options of a VAE example: the common flags plus the VAE's own.
+struct VaeRunOptions {
+  CommonOptions common;
+  VaeOptions vae;
+  double lr = 1e-3;
+  std::size_t samples = 10000;
+  std::size_t manifold = 15;  ///< the manifold figure is manifold x manifold digits
+  std::string title;
+};
+
+/// Reads the VAE flags; defaults are the caller's.
+inline VaeRunOptions vae_run_options(Flags& f, const VaeRunOptions& defaults, const std::string& out) {
+  VaeRunOptions o = defaults;
+  o.common = common_options(f, defaults.vae.epochs, defaults.vae.batch, out);
+  o.lr = f.real("lr", defaults.lr, "Adam's learning rate");
+  o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end");
+  o.manifold = f.u64("manifold", defaults.manifold, "digits per side of the manifold figure", 2);
+  o.vae.epochs = o.common.epochs;
+  o.vae.batch = o.common.batch;
+  o.vae.seed = o.common.seed;
+  o.vae.progress = o.common.progress;
+  if (o.common.dataset == "cifar10")
+    throw Error("--dataset cifar10: the VAEs model 28x28 grey images with a Bernoulli decoder; "
+                "use mnist or fashion");
+  if (!(o.lr > 0.0)) throw Error("--lr must be positive");
+  return o;
+}
+
+/// Class names for the scatter plot's legend.
+inline std::vector<std::string> class_names_of(const std::string& dataset) {
+  if (dataset == "fashion")
+    return {"T-shirt", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal",  "Shirt",   "Sneaker",  "Bag",   "Boot"};
+  return {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+}
+
+/// The figures of a trained VAE: the manifold (2-D latent spaces), the test
+/// set's encoded means, reconstructions, samples, and samples as IDX.
+template <class V>
+void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
+                       const VaeRunOptions& o, std::size_t h, std::size_t w) {
+  constexpr std::size_t latent = V::latent;
+  if constexpr (latent == 2) {
+    // The decoder over z on a grid through the normal's quantiles 0.05 ... 0.95
+    // (Keras's example); z1 grows to the right, z2 upwards.
+    const std::size_t k = o.manifold;
+    std::vector<float> z(k * k * 2), images(k * k * V::sample);
+    for (std::size_t r = 0; r < k; ++r)
+      for (std::size_t col = 0; col < k; ++col) {
+        const auto q = [&](std::size_t i) {
+          return static_cast<float>(
+              normal_quantile(0.05 + 0.9 * static_cast<double>(i) / static_cast<double>(k - 1)));
+        };
+        z[(r * k + col) * 2] = q(col);
+        z[(r * k + col) * 2 + 1] = q(k - 1 - r);
+      }
+    const auto p = vae.decode(z, k * k);
+    std::copy(p.begin(), p.end(), images.begin());
+    write_image_grid(c.out + "/manifold.png", images, k * k, h, w, 1, k, 0.0f, 1.0f);
+
+    ScatterPlot sp;
+    sp.title = o.title + ": test set, encoded means";
+    sp.xlabel = "z[0]";
+    sp.ylabel = "z[1]";
+    sp.class_names = class_names_of(c.dataset);
+    const std::size_t batch = 500;
+    for (std::size_t first = 0; first < test.count; first += batch) {
+      const std::size_t n = std::min(batch, test.count - first);
+      const auto mean = vae.encode({test.images.data() + first * V::sample, n * V::sample}, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        sp.x.push_back(mean[i * 2]);
+        sp.y.push_back(mean[i * 2 + 1]);
+        sp.cls.push_back(test.labels.empty() ? 0 : test.labels[first + i]);
+      }
+    }
+    write_scatter_plot(c.out + "/latent.png", sp);
+  }
+
+  // Reconstructions: rows of 10 test images, each above its reconstruction
+  // (from the encoded mean).
+  {
+    const std::size_t pairs = 3, cols = 10, n = std::min(pairs * cols, test.count);
+    std::vector<float> grid(2 * n * V::sample);
+    const auto mean = vae.encode({test.images.data(), n * V::sample}, n);
+    const std::vector<float> z(mean.begin(), mean.end());
+    const auto p = vae.decode(z, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t row = i / cols, col = i % cols;
+      std::copy_n(test.images.data() + i * V::sample, V::sample,
+                  grid.data() + ((2 * row) * cols + col) * V::sample);
+      std::copy_n(p.data() + i * V::sample, V::sample,
+                  grid.data() + ((2 * row + 1) * cols + col) * V::sample);
+    }
+    write_image_grid(c.out + "/reconstructions.png", grid, 2 * n, h, w, 1, cols, 0.0f, 1.0f);
+  }
+
+  // Samples: the decoder's Bernoulli means for z ~ N(0, I), fixed noise.
+  auto sample = [&](std::uint64_t s, std::size_t count, std::vector<float>& out) {
+    Rng rng(s);
+    std::vector<float> z(latent * std::min<std::size_t>(count, 500));
+    out.resize(count * V::sample);
+    for (std::size_t first = 0; first < count; first += 500) {
+      const std::size_t n = std::min<std::size_t>(500, count - first);
+      for (std::size_t i = 0; i < n * latent; ++i) z[i] = rng.normal();
+      const auto p = vae.decode({z.data(), n * latent}, n);
+      std::copy(p.begin(), p.end(), out.begin() + static_cast<std::ptrdiff_t>(first * V::sample));
+    }
+  };
+  std::vector<float> s;
+  sample(c.seed + 12345, 100, s);
+  write_image_grid(c.out + "/samples.png", s, 100, h, w, 1, 10, 0.0f, 1.0f);
+  if (o.samples > 0) {
+    sample(c.seed + 999, o.samples, s);
+    IdxArray idx;
+    idx.dims = {o.samples, h, w};
+    idx.data.resize(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) idx.data[i] = to_byte(s[i], Scale::unit);
+    write_idx(c.out + "/samples-images-idx3-ubyte", idx);
+  }
+}
+
+/// Trains the VAE as the options say and writes the run directory.
+template <class V>
+int run_vae(const VaeRunOptions& o) {
+  using Enc = typename V::encoder_type;
+  using Dec = typename V::decoder_type;
+  const CommonOptions& c = o.common;
+  const std::string dir = find_dataset_dir(c.dataset, c.data);
+  const Dataset train = load_mnist(dir, true, Scale::unit);
+  const Dataset test = load_mnist(dir, false, Scale::unit);
+  if (train.sample_size() != V::sample)
+    throw Error("the " + c.dataset + " images hold " + std::to_string(train.sample_size()) +
+                " values, the encoder takes " + std::to_string(V::sample));
+  constexpr std::size_t h = 28, w = 28;
+  prepare_run_dir(c.out);
+  const std::string ckpt = c.out + "/checkpoint.safetensors", csv = c.out + "/metrics.csv";
+
+  auto vae = V::make(seed{c.seed});
+  Adam opt_enc, opt_dec;
+  opt_enc.lr = opt_dec.lr = static_cast<float>(o.lr);
+  std::size_t first_epoch = 0;
+  if (c.resume && std::filesystem::exists(ckpt)) {
+    CheckpointReader r(ckpt);
+    r.load_model("encoder", vae.encoder.body);
+    r.load_model("z_mean", vae.encoder.a);
+    r.load_model("z_log_var", vae.encoder.b);
+    r.load_model("decoder", vae.decoder);
+    r.load_optimizer("encoder_optimizer", opt_enc, vae.encoder);
+    r.load_optimizer("decoder_optimizer", opt_dec, vae.decoder);
+    if (r.get("seed") != std::to_string(c.seed))
+      throw Error(ckpt + ": written with --seed " + r.get("seed") + ", resumed with --seed " +
+                  std::to_string(c.seed));
+    if (r.get("dataset") != c.dataset)
+      throw Error(ckpt + ": trained on " + r.get("dataset") + ", resumed with --dataset " + c.dataset);
+    first_epoch = std::stoull(r.get("epoch"));
+    std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
+  }
+  write_text_file(c.out + "/summary.txt",
+                  summary<typename Enc::body_type>("encoder") + "\n" +
+                      summary<typename Enc::head_a_type>("z_mean") + "\n" +
+                      summary<typename Enc::head_b_type>("z_log_var") + "\n" +
+                      "Encoder total params: " + thousands(param_count<Enc>) + "\n\n" +
+                      summary<Dec>("decoder"));
+  MetricsLog log(csv,
+                 {"epoch", "loss", "reconstruction", "kl", "test_loss", "test_reconstruction",
+                  "test_kl", "seconds"},
+                 first_epoch);
+  std::printf("%s: encoder %zu parameters, decoder %zu parameters, %zu %s images, %zu threads\n",
+              o.title.c_str(), param_count<Enc>, param_count<Dec>, train.count, c.dataset.c_str(),
+              ThreadPool::instance().size());
+
+  auto save = [&](std::size_t epoch) {
+    CheckpointWriter wr;
+    wr.add_model("encoder", vae.encoder.body);
+    wr.add_model("z_mean", vae.encoder.a);
+    wr.add_model("z_log_var", vae.encoder.b);
+    wr.add_model("decoder", vae.decoder);
+    wr.add_optimizer("encoder_optimizer", opt_enc);
+    wr.add_optimizer("decoder_optimizer", opt_dec);
+    wr.set("epoch", std::to_string(epoch));
+    wr.set("seed", std::to_string(c.seed));
+    wr.set("dataset", c.dataset);
+    wr.write(ckpt);
+  };
+  fit_vae(vae, opt_enc, opt_dec, train, test, o.vae,
+          [&](const VaeEpochMetrics& m) {
+            log.write_row({static_cast<double>(m.epoch), m.train.loss(), m.train.reconstruction,
+                           m.train.kl, m.test.loss(), m.test.reconstruction, m.test.kl, m.seconds});
+            save(m.epoch);
+            std::printf("epoch %zu: loss %.2f, test loss %.2f (reconstruction %.2f, KL %.2f) nats "
+                        "per image (%.1f s)\n",
+                        m.epoch, m.train.loss(), m.test.loss(), m.test.reconstruction, m.test.kl,
+                        m.seconds);
+            std::fflush(stdout);
+            return true;
+          },
+          first_epoch);
+
+  plot_columns(csv, c.out + "/elbo.png", o.title + ": negative ELBO", "nats per image",
+               {{"loss", "train"}, {"test_loss", "test"}});
+  write_vae_figures(vae, test, c, o, h, w);
+  std::printf("run directory %s\n", c.out.c_str());
+  return 0;
+}
+
+}  // namespace ctnet

@@ -1,0 +1,116 @@
+#pragma once
+// A network with one body and two heads reading the body's output: a VAE's
+// encoder (z_mean and z_log_var). Keras: a functional model with two outputs.
+#include <algorithm>
+#include <cstddef>
+#include <span>
+
+#include <ctnet/core/diagnostics.hpp>
+#include <ctnet/core/layer.hpp>
+#include <ctnet/core/rng.hpp>
+#include <ctnet/core/shape.hpp>
+#include <ctnet/layers/input.hpp>
+#include <ctnet/model/sequential.hpp>
+
+namespace ctnet {
+
+namespace detail {
+template <class S>
+struct input_of;
+template <std::size_t... D>
+struct input_of<Shape<D...>> {
+  using type = Input<D...>;
+};
+}  // namespace detail
+
+/// `Input<D...>` for a `Shape<D...>`.
+template <class S>
+using InputOf = typename detail::input_of<S>::type;
+
+/// A head on `Body`: the layers Ls applied to the body's output.
+template <class Body, class... Ls>
+using Head = Sequential<InputOf<typename Body::output_shape>, Ls...>;
+
+namespace pairing {
+struct head_input_is_body_output {};
+}  // namespace pairing
+
+/// One body and two heads, each a Sequential whose input shape is the body's
+/// output shape (a head reading another shape fails to compile, naming both).
+/// forward() runs the body once and both heads on its output; after the
+/// caller writes both heads' output gradients, backward() sums the heads'
+/// input gradients into the body's and runs the body backward.
+template <class Body, class HeadA, class HeadB>
+class TwoHeads
+    : detail::check_slot<0, detail::shape_pairing_t<pairing::head_input_is_body_output,
+                                                    typename Body::output_shape,
+                                                    typename HeadA::input_shape>>,
+      detail::check_slot<1, detail::shape_pairing_t<pairing::head_input_is_body_output,
+                                                    typename Body::output_shape,
+                                                    typename HeadB::input_shape>> {
+ public:
+  using body_type = Body;
+  using head_a_type = HeadA;
+  using head_b_type = HeadB;
+  using input_shape = typename Body::input_shape;
+  static constexpr std::size_t trainable_params =
+      Body::trainable_params + HeadA::trainable_params + HeadB::trainable_params;
+  static constexpr std::size_t non_trainable_params =
+      Body::non_trainable_params + HeadA::non_trainable_params + HeadB::non_trainable_params;
+  static constexpr std::size_t total_params = trainable_params + non_trainable_params;
+  static constexpr double flops = Body::flops + HeadA::flops + HeadB::flops;
+
+  static TwoHeads make(seed s, Init init = Init::glorot_uniform) {
+    TwoHeads t;
+    t.initialize(s, init);
+    return t;
+  }
+  void initialize(seed s, Init init = Init::glorot_uniform) {
+    body.initialize(s, init);
+    a.initialize(seed{s.value + 0x9E37u}, init);
+    b.initialize(seed{s.value + 0x79B9u}, init);
+  }
+  void reserve(std::size_t batch) {
+    body.reserve(batch);
+    a.reserve(batch);
+    b.reserve(batch);
+  }
+
+  /// Runs the body and both heads over n samples; the heads' outputs are
+  /// `a.output()` and `b.output()`.
+  void forward(std::span<const float> x, std::size_t n, bool training = false) {
+    const auto h = body.forward(x, n, training);
+    a.forward(h, n, training);
+    b.forward(h, n, training);
+  }
+
+  /// Backward for the last forward: reads `a.output_grad()` and
+  /// `b.output_grad()`, accumulates every parameter's gradient and returns
+  /// dL/d(input) when `input_grad` is set.
+  std::span<const float> backward(bool input_grad = false) {
+    const auto ga = a.backward(true);
+    const auto gb = b.backward(true);
+    auto g = body.output_grad();
+    for (std::size_t i = 0; i < g.size(); ++i) g[i] = ga[i] + gb[i];
+    return body.backward(input_grad);
+  }
+
+  /// Every parameter: the body's, then head A's, then head B's.
+  template <class F>
+  void visit_params(F&& f) {
+    body.visit_params(f);
+    a.visit_params(f);
+    b.visit_params(f);
+  }
+  void zero_grad() {
+    body.zero_grad();
+    a.zero_grad();
+    b.zero_grad();
+  }
+
+  Body body;
+  HeadA a;
+  HeadB b;
+};
+
+}  // namespace ctnet
