@@ -12,38 +12,21 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "ctnet/data/batcher.hpp"
 #include "ctnet/data/cifar10.hpp"
 #include "ctnet/data/dataset.hpp"
 #include "ctnet/data/idx.hpp"
 #include "ctnet/data/mnist.hpp"
+#include "temp_dir.hpp"
 
 #ifndef CTNET_TEST_DATA_DIR
 #define CTNET_TEST_DATA_DIR "data/mnist"
 #endif
 
 namespace fs = std::filesystem;
+using ctnet::test::TempDir;
 
 namespace {
-
-// A fresh directory, removed with everything in it at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("ctnet_test_data_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary);

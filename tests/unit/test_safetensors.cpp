@@ -10,30 +10,13 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "ctnet/io/safetensors.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using ctnet::test::TempDir;
 
 namespace {
-
-// A fresh directory, removed with everything in it at the end of the test.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("ctnet_test_st_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 std::vector<std::uint8_t> slurp(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -70,7 +53,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE("safetensors: round trip of names, shapes, values and metadata") {
-  ScratchDir dir;
+  TempDir dir;
   const std::string path = dir / "ckpt.safetensors";
   const std::vector<float> w{1.5f, -2.25f, 3.0e-8f, 1.0e30f, -0.0f, 7.0f};
   const std::vector<float> b{0.125f, -1.0f, 42.0f};
@@ -108,7 +91,7 @@ TEST_CASE("safetensors: round trip of names, shapes, values and metadata") {
 }
 
 TEST_CASE("safetensors: writing checks names and shapes") {
-  ScratchDir dir;
+  TempDir dir;
   const std::vector<float> v{1, 2, 3};
   const std::vector<ctnet::TensorView> bad_shape{{"w", {2, 2}, v}};
   const std::vector<ctnet::TensorView> dup{{"w", {3}, v}, {"w", {3}, v}};
@@ -126,7 +109,7 @@ TEST_CASE("safetensors: writing checks names and shapes") {
 }
 
 TEST_CASE("safetensors: corrupt files give one-line errors naming the file") {
-  ScratchDir dir;
+  TempDir dir;
   const std::string p = dir / "bad.safetensors";
   const std::string good = R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   std::string msg;

@@ -36,6 +36,7 @@ struct GanRunOptions {
   Init init = Init::glorot_uniform;
   std::size_t grid_every = 10;  ///< sample grid every N epochs (and at the end)
   std::size_t samples = 10000;
+  std::size_t train_limit = 0;  ///< train on the first N images only (0: all)
   bool walk = false;            ///< write a latent-space walk grid
   std::string title;
 };
@@ -63,6 +64,7 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
   o.init = init == "normal" ? Init::normal_002 : Init::glorot_uniform;
   o.grid_every = f.u64("grid-every", defaults.grid_every, "sample grid every N epochs", 1);
   o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end");
+  o.train_limit = f.u64("train-limit", 0, "use only the first N training images (0: all)");
   o.gan.epochs = o.common.epochs;
   o.gan.batch = o.common.batch;
   o.gan.seed = o.common.seed;
@@ -93,7 +95,11 @@ int run_gan(const GanRunOptions& o) {
   static_assert(Sample::rank == 3, "GAN examples generate images (H x W x C)");
   constexpr std::size_t h = Sample::dims[0], w = Sample::dims[1], ch = Sample::dims[2];
   const CommonOptions& c = o.common;
-  const Dataset real = load_training_images(c, o.scale);
+  const Dataset real = [&] {
+    Dataset all = load_training_images(c, o.scale);
+    if (o.train_limit == 0 || o.train_limit >= all.count) return all;
+    return subset(all, 0, o.train_limit);
+  }();
   if (real.sample_size() != Sample::size)
     throw Error("the " + c.dataset + " images are " + std::to_string(real.height) + "x" +
                 std::to_string(real.width) + "x" + std::to_string(real.channels) +
@@ -131,8 +137,11 @@ int run_gan(const GanRunOptions& o) {
 
   const float lo = o.scale == Scale::symmetric ? -1.0f : 0.0f;
   std::vector<float> grid(100 * Sample::size);
+  // A conditional generator's grid has one class per row.
+  std::vector<std::uint8_t> grid_labels(100);
+  for (std::size_t i = 0; i < 100; ++i) grid_labels[i] = static_cast<std::uint8_t>(i / 10);
   auto write_grid = [&](const std::string& name) {
-    generate(gen, c.seed + 12345, 100, grid);  // the same fixed noise every time
+    generate(gen, c.seed + 12345, 100, grid, grid_labels);  // the same fixed noise every time
     write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f);
   };
   auto save = [&](std::size_t epoch) {
@@ -170,13 +179,25 @@ int run_gan(const GanRunOptions& o) {
   plot_columns(csv, c.out + "/d_accuracy.png", o.title + ": discriminator accuracy", "accuracy",
                {{"d_acc_real", "on real"}, {"d_acc_fake", "on generated"}});
   write_grid("samples-final.png");
-  if (o.walk) {
-    const auto walk = latent_walk(gen, c.seed + 777, 10, 10);
-    write_image_grid(c.out + "/latent-walk.png", walk, 100, h, w, ch, 10, lo, 1.0f);
+  if constexpr (!Conditional<G>) {
+    if (o.walk) {
+      const auto walk = latent_walk(gen, c.seed + 777, 10, 10);
+      write_image_grid(c.out + "/latent-walk.png", walk, 100, h, w, ch, 10, lo, 1.0f);
+    }
   }
   if (o.samples > 0) {
+    // A conditional generator makes as many samples of each class (0, 1, ...,
+    // 9, 0, 1, ...), their labels written beside them.
+    std::vector<std::uint8_t> labels(o.samples);
+    for (std::size_t i = 0; i < o.samples; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
     std::vector<float> s(o.samples * Sample::size);
-    generate(gen, c.seed + 999, o.samples, s);
+    generate(gen, c.seed + 999, o.samples, s, labels);
+    if constexpr (Conditional<G>) {
+      IdxArray l;
+      l.dims = {o.samples};
+      l.data = labels;
+      write_idx(c.out + "/samples-labels-idx1-ubyte", l);
+    }
     IdxArray idx;
     idx.dims = ch == 1 ? std::vector<std::size_t>{o.samples, h, w}
                        : std::vector<std::size_t>{o.samples, h, w, ch};

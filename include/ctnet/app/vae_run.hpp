@@ -168,9 +168,7 @@ int run_vae(const VaeRunOptions& o) {
   std::size_t first_epoch = 0;
   if (c.resume && std::filesystem::exists(ckpt)) {
     CheckpointReader r(ckpt);
-    r.load_model("encoder", vae.encoder.body);
-    r.load_model("z_mean", vae.encoder.a);
-    r.load_model("z_log_var", vae.encoder.b);
+    r.load_model("encoder", vae.encoder);
     r.load_model("decoder", vae.decoder);
     r.load_optimizer("encoder_optimizer", opt_enc, vae.encoder);
     r.load_optimizer("decoder_optimizer", opt_dec, vae.decoder);
@@ -183,11 +181,7 @@ int run_vae(const VaeRunOptions& o) {
     std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
   }
   write_text_file(c.out + "/summary.txt",
-                  summary<typename Enc::body_type>("encoder") + "\n" +
-                      summary<typename Enc::head_a_type>("z_mean") + "\n" +
-                      summary<typename Enc::head_b_type>("z_log_var") + "\n" +
-                      "Encoder total params: " + thousands(param_count<Enc>) + "\n\n" +
-                      summary<Dec>("decoder"));
+                  summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
   MetricsLog log(csv,
                  {"epoch", "loss", "reconstruction", "kl", "test_loss", "test_reconstruction",
                   "test_kl", "seconds"},
@@ -198,9 +192,7 @@ int run_vae(const VaeRunOptions& o) {
 
   auto save = [&](std::size_t epoch) {
     CheckpointWriter wr;
-    wr.add_model("encoder", vae.encoder.body);
-    wr.add_model("z_mean", vae.encoder.a);
-    wr.add_model("z_log_var", vae.encoder.b);
+    wr.add_model("encoder", vae.encoder);
     wr.add_model("decoder", vae.decoder);
     wr.add_optimizer("encoder_optimizer", opt_enc);
     wr.add_optimizer("decoder_optimizer", opt_dec);

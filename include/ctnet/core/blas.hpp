@@ -1,7 +1,9 @@
 #pragma once
 // The BLAS adaptor: the only header that includes cblas (OpenBLAS). Row-major
-// single-precision GEMM is all the layers need.
+// single-precision GEMM is all the layers need; eval/ also takes covariances
+// in double precision.
 #include <cstddef>
+#include <type_traits>
 
 #include <cblas.h>
 
@@ -9,14 +11,22 @@ namespace ctnet::blas {
 
 /// C = alpha * op(A) * op(B) + beta * C, row-major; op(A) is M x K, op(B) is
 /// K x N, C is M x N; lda/ldb/ldc are the row strides of A, B and C as stored.
+/// T is float (cblas_sgemm, the layers) or double (cblas_dgemm, eval/'s
+/// covariances), deduced from the matrices only.
+template <class T>
+  requires std::is_same_v<T, float> || std::is_same_v<T, double>
 inline void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k,
-                 float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb,
-                 float beta, float* c, std::size_t ldc) {
+                 std::type_identity_t<T> alpha, const T* a, std::size_t lda, const T* b,
+                 std::size_t ldb, std::type_identity_t<T> beta, T* c, std::size_t ldc) {
   if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
-              static_cast<int>(k), alpha, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta,
-              c, static_cast<int>(ldc));
+  const auto ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
+  const int im = static_cast<int>(m), in = static_cast<int>(n), ik = static_cast<int>(k);
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, ta, tb, im, in, ik, alpha, a, static_cast<int>(lda), b,
+                static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, im, in, ik, alpha, a, static_cast<int>(lda), b,
+                static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
 }
 
 /// Number of threads OpenBLAS uses for GEMM.

@@ -25,7 +25,8 @@ std::string model_signature() {
   for (std::size_t i = 0; i < Net::input_shape::rank; ++i)
     s += (i ? ", " : "") + std::to_string(Net::input_shape::dims[i]);
   s += ">";
-  [&]<class... Ls>(type_list<Ls...>) { ((s += " " + Ls::name()), ...); }(typename Net::specs{});
+  // Two appends, not `" " + name()`: g++ 12 warns (-Wrestrict) about that temporary.
+  [&]<class... Ls>(type_list<Ls...>) { ((s += ' ', s += Ls::name()), ...); }(typename Net::specs{});
   return s;
 }
 
@@ -33,8 +34,14 @@ std::string model_signature() {
 class CheckpointWriter {
  public:
   /// Adds every parameter of `net` as `<prefix>/<layer>/<role>`.
+  /// A network made of parts (TwoHeads, Concat) adds each part as
+  /// `<prefix>.<part>`.
   template <class Net>
   void add_model(const std::string& prefix, Net& net) {
+    if constexpr (requires { typename Net::parts; }) {
+      net.visit_parts([&](const char* part, auto& p) { add_model(prefix + "." + part, p); });
+      return;
+    } else {
     meta_[prefix + ".signature"] = model_signature<Net>();
     const auto names = layer_names<Net>();
     net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
@@ -42,6 +49,7 @@ class CheckpointWriter {
                                   {p.shape.begin(), p.shape.begin() + static_cast<long>(p.rank)},
                                   p.value});
     });
+    }
   }
   /// Adds an optimizer's state (moments, step count) under `prefix`.
   template <class Opt>
@@ -74,6 +82,10 @@ class CheckpointReader {
   /// Restores `net` from `<prefix>/...`; the architecture must match.
   template <class Net>
   void load_model(const std::string& prefix, Net& net) const {
+    if constexpr (requires { typename Net::parts; }) {
+      net.visit_parts([&](const char* part, auto& p) { load_model(prefix + "." + part, p); });
+      return;
+    } else {
     const std::string want = model_signature<Net>();
     const std::string have = get(prefix + ".signature");
     if (have.empty())
@@ -86,6 +98,7 @@ class CheckpointReader {
       const std::string name = prefix + "/" + names[layer] + "/" + std::string(p.role);
       copy_tensor(name, p.value);
     });
+    }
   }
 
   /// Restores an optimizer's state for `net` from `<prefix>/...`.

@@ -100,4 +100,20 @@ std::string summary(const std::string& model_name = "sequential") {
   return s;
 }
 
+/// A network made of parts (TwoHeads, Concat): each part's summary, named
+/// `<model>.<part>`, then the whole's totals.
+template <class Net>
+  requires requires { typename Net::parts; }
+std::string summary(const std::string& model_name = "model") {
+  std::string s;
+  std::size_t i = 0;
+  [&]<class... P>(type_list<P...>) {
+    ((s += summary<P>(model_name + "." + Net::part_names[i++]) + "\n"), ...);
+  }(typename Net::parts{});
+  s += "Model \"" + model_name + "\": total params " + thousands(Net::total_params) +
+       ", trainable " + thousands(Net::trainable_params) + ", non-trainable " +
+       thousands(Net::non_trainable_params) + "\n";
+  return s;
+}
+
 }  // namespace ctnet

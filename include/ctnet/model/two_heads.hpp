@@ -9,7 +9,9 @@
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/core/shape.hpp>
+#include <ctnet/core/type_list.hpp>
 #include <ctnet/layers/input.hpp>
+#include <ctnet/model/composite.hpp>
 #include <ctnet/model/sequential.hpp>
 
 namespace ctnet {
@@ -42,7 +44,8 @@ struct head_input_is_body_output {};
 /// input gradients into the body's and runs the body backward.
 template <class Body, class HeadA, class HeadB>
 class TwoHeads
-    : detail::check_slot<0, detail::shape_pairing_t<pairing::head_input_is_body_output,
+    : public Composite<TwoHeads<Body, HeadA, HeadB>, Body, HeadA, HeadB>,
+      detail::check_slot<0, detail::shape_pairing_t<pairing::head_input_is_body_output,
                                                     typename Body::output_shape,
                                                     typename HeadA::input_shape>>,
       detail::check_slot<1, detail::shape_pairing_t<pairing::head_input_is_body_output,
@@ -53,28 +56,14 @@ class TwoHeads
   using head_a_type = HeadA;
   using head_b_type = HeadB;
   using input_shape = typename Body::input_shape;
-  static constexpr std::size_t trainable_params =
-      Body::trainable_params + HeadA::trainable_params + HeadB::trainable_params;
-  static constexpr std::size_t non_trainable_params =
-      Body::non_trainable_params + HeadA::non_trainable_params + HeadB::non_trainable_params;
-  static constexpr std::size_t total_params = trainable_params + non_trainable_params;
-  static constexpr double flops = Body::flops + HeadA::flops + HeadB::flops;
-
-  static TwoHeads make(seed s, Init init = Init::glorot_uniform) {
-    TwoHeads t;
-    t.initialize(s, init);
-    return t;
+  static constexpr const char* part_names[] = {"body", "head_a", "head_b"};
+  template <class F>
+  void visit_parts(F&& f) {
+    f(part_names[0], body);
+    f(part_names[1], a);
+    f(part_names[2], b);
   }
-  void initialize(seed s, Init init = Init::glorot_uniform) {
-    body.initialize(s, init);
-    a.initialize(seed{s.value + 0x9E37u}, init);
-    b.initialize(seed{s.value + 0x79B9u}, init);
-  }
-  void reserve(std::size_t batch) {
-    body.reserve(batch);
-    a.reserve(batch);
-    b.reserve(batch);
-  }
+  void reserve(std::size_t batch) { this->reserve_parts(batch); }
 
   /// Runs the body and both heads over n samples; the heads' outputs are
   /// `a.output()` and `b.output()`.
@@ -93,19 +82,6 @@ class TwoHeads
     auto g = body.output_grad();
     for (std::size_t i = 0; i < g.size(); ++i) g[i] = ga[i] + gb[i];
     return body.backward(input_grad);
-  }
-
-  /// Every parameter: the body's, then head A's, then head B's.
-  template <class F>
-  void visit_params(F&& f) {
-    body.visit_params(f);
-    a.visit_params(f);
-    b.visit_params(f);
-  }
-  void zero_grad() {
-    body.zero_grad();
-    a.zero_grad();
-    b.zero_grad();
   }
 
   Body body;

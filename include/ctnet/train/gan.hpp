@@ -18,6 +18,7 @@
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
 #include <ctnet/layers/sigmoid.hpp>
+#include <ctnet/model/concat.hpp>
 #include <ctnet/model/gan_pair.hpp>
 #include <ctnet/train/losses.hpp>
 #include <ctnet/train/progress.hpp>
@@ -45,6 +46,28 @@ inline void sample_noise(Rng& rng, std::span<float> z) {
   for (auto& v : z) v = rng.normal();
 }
 
+/// Number of classes a conditional network takes (one-hot), 0 for others.
+template <class Net>
+inline constexpr std::size_t condition_size = [] {
+  if constexpr (Conditional<Net>) return Net::condition_shape::size;
+  else return std::size_t{0};
+}();
+
+/// Writes one-hot rows (n x k) for `labels`.
+inline void one_hot(std::span<const std::uint8_t> labels, std::size_t k, std::span<float> out) {
+  std::fill(out.begin(), out.begin() + static_cast<long>(labels.size() * k), 0.0f);
+  for (std::size_t i = 0; i < labels.size(); ++i) out[i * k + labels[i]] = 1.0f;
+}
+
+/// Forward of a plain or a conditional network (`cond`: one-hot rows, ignored
+/// by a plain one).
+template <class Net>
+std::span<const float> forward_with(Net& net, std::span<const float> x, std::span<const float> cond,
+                                    std::size_t n, bool training) {
+  if constexpr (Conditional<Net>) return net.forward(x, cond, n, training);
+  else return net.forward(x, n, training);
+}
+
 /// Trains a generator and a discriminator. Calls `on_epoch` after each epoch
 /// (metrics, checkpoints, sample grids; return false to stop) and
 /// `on_diverged` before throwing when a loss becomes NaN or infinite, so the
@@ -63,22 +86,34 @@ std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, 
     throw Error("fit_gan: real samples of " + std::to_string(real.sample_size()) +
                 " values, the generator makes " + std::to_string(sample));
   if (o.batch == 0 || o.d_steps == 0) throw Error("fit_gan: batch and d_steps must be positive");
+  constexpr std::size_t k = condition_size<G>;  // classes of a conditional GAN, else 0
+  if (k > 0 && real.labels.size() != real.count)
+    throw Error("fit_gan: a conditional GAN needs labelled images");
   const std::size_t b = o.batch;
   gen.reserve(b);
   disc.reserve(b);
   std::vector<float> x(b * sample), z(b * latent), targets(b), ones(b, 1.0f);
+  std::vector<float> c_real(b * k), c_fake(b * k);
+  std::vector<std::uint8_t> labels(k > 0 ? b : 0);
+  // Uniform random labels for n generated samples (conditional GANs only).
+  auto fake_labels = [&](Rng& rng, std::size_t n) {
+    if constexpr (k > 0) {
+      for (std::size_t i = 0; i < n; ++i) labels[i] = static_cast<std::uint8_t>(rng.below(k));
+      one_hot({labels.data(), n}, k, c_fake);
+    }
+  };
   Batcher batcher(real.count, b, o.seed);
   std::vector<GanEpochMetrics> history;
 
   // One discriminator pass with labels `target` (flipped with probability
   // flip_probability); gradients accumulate. Returns the loss, counts correct.
-  auto d_pass = [&](std::span<const float> input, std::size_t n, float target, bool is_real,
-                    Rng& rng, std::size_t& correct) {
+  auto d_pass = [&](std::span<const float> input, std::span<const float> cond, std::size_t n,
+                    float target, bool is_real, Rng& rng, std::size_t& correct) {
     for (std::size_t i = 0; i < n; ++i) {
       const bool flip = o.flip_probability > 0.0f && rng.uniform() < o.flip_probability;
       targets[i] = flip ? (is_real ? 0.0f : o.real_label) : target;
     }
-    const auto out = disc.forward(input, n, true);
+    const auto out = forward_with(disc, input, cond, n, true);
     for (std::size_t i = 0; i < n; ++i) {
       const bool says_real = ends_with_sigmoid<D> ? out[i] > 0.5f : out[i] > 0.0f;
       correct += says_real == is_real;
@@ -112,13 +147,16 @@ std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, 
     };
     for (auto idx = batcher.next(); !idx.empty(); idx = batcher.next(), ++step) {
       const std::size_t n = idx.size();
-      gather(real, idx, x, {});
+      gather(real, idx, x, labels);
+      if constexpr (k > 0) one_hot({labels.data(), n}, k, c_real);
       // Discriminator: real images, then as many generated ones.
       disc.zero_grad();
       sample_noise(rng, {z.data(), n * latent});
-      const auto fake = gen.forward({z.data(), n * latent}, n, true);
-      const double d_real = d_pass({x.data(), n * sample}, n, o.real_label, true, rng, real_right);
-      const double d_fake = d_pass(fake, n, 0.0f, false, rng, fake_right);
+      fake_labels(rng, n);
+      const auto fake = forward_with(gen, {z.data(), n * latent}, c_fake, n, true);
+      const double d_real =
+          d_pass({x.data(), n * sample}, c_real, n, o.real_label, true, rng, real_right);
+      const double d_fake = d_pass(fake, c_fake, n, 0.0f, false, rng, fake_right);
       check(d_real + d_fake, "discriminator");
       opt_d.step(disc);
       d_sum += 0.5 * (d_real + d_fake);
@@ -127,9 +165,10 @@ std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, 
       // Generator, every d_steps discriminator steps: make D call fakes real.
       if ((step + 1) % o.d_steps == 0) {
         sample_noise(rng, {z.data(), n * latent});
+        fake_labels(rng, n);
         gen.zero_grad();
-        gen.forward({z.data(), n * latent}, n, true);
-        const auto d_out = disc.forward(gen.output(), n, true);
+        forward_with(gen, {z.data(), n * latent}, c_fake, n, true);
+        const auto d_out = forward_with(disc, gen.output(), c_fake, n, true);
         double g_loss;
         std::span<const float> dx;
         if constexpr (ends_with_sigmoid<D>) {
@@ -170,18 +209,22 @@ std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, 
 }
 
 /// Generates `count` samples from noise drawn with `seed`, into `out`
-/// (count * sample floats), in batches of `batch` (inference mode).
+/// (count * sample floats), in batches of `batch` (inference mode). A
+/// conditional generator makes sample i of class labels[i] (count labels).
 template <class G>
 void generate(G& gen, std::uint64_t seed, std::size_t count, std::span<float> out,
-              std::size_t batch = 256) {
+              std::span<const std::uint8_t> labels = {}, std::size_t batch = 256) {
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
+  constexpr std::size_t k = condition_size<G>;
   if (out.size() < count * sample) throw Error("generate: output buffer too small");
+  if (k > 0 && labels.size() < count) throw Error("generate: a conditional generator needs a label per sample");
   Rng rng(seed);
-  std::vector<float> z(batch * latent);
+  std::vector<float> z(batch * latent), c(batch * k);
   for (std::size_t first = 0; first < count; first += batch) {
     const std::size_t n = std::min(batch, count - first);
     sample_noise(rng, {z.data(), n * latent});
-    const auto y = gen.forward({z.data(), n * latent}, n, false);
+    if constexpr (k > 0) one_hot(labels.subspan(first, n), k, c);
+    const auto y = forward_with(gen, {z.data(), n * latent}, c, n, false);
     std::copy(y.begin(), y.end(), out.begin() + static_cast<long>(first * sample));
   }
 }

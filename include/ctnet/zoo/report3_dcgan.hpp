@@ -55,8 +55,10 @@ inline constexpr std::size_t latent_dim = 100;
 /// Conv2D(64F, 5x5, same) BN ReLU -> UpSampling2D(2) -> Conv2D(1, 5x5, same)
 /// tanh -> 28x28x1. The 1024 units, 128 and 64 channels and 5x5 kernels are
 /// the choice (the Keras DCGAN for MNIST the report's figure follows).
-template <std::size_t F = 1>
-using Generator = Sequential<Input<latent_dim>,
+/// `Inputs` is the size of G's input: 100, or 110 for the conditional GAN's
+/// noise and one-hot label.
+template <std::size_t F = 1, std::size_t Inputs = latent_dim>
+using Generator = Sequential<Input<Inputs>,
                              Dense<1024, false>, BatchNorm<>, ReLU,
                              Dense<7 * 7 * 128 * F, false>, BatchNorm<>, ReLU,
                              Reshape<7, 7, 128 * F>,
@@ -71,12 +73,13 @@ static_assert(param_count<Generator<2>> == 13'824'641);
 /// blocks of Conv2D(128F, 3x3, same) BN ELU -> MaxPool2D(2) -> Flatten ->
 /// Dense(1) sigmoid (28 -> 14 -> 7 -> 3). Filters, kernels, strides and the
 /// extra blocks' form are the choice; ELU with alpha 1 (Keras's default).
-/// Outputs probabilities.
-template <std::size_t F = 1, std::size_t D = 1>
+/// Outputs probabilities. `Channels` is 2 in the conditional GAN (the image
+/// and its label's plane).
+template <std::size_t F = 1, std::size_t D = 1, std::size_t Channels = 1>
 using Discriminator = typename list_apply<
     Sequential,
     typename detail::concat<
-        type_list<Input<28, 28, 1>,
+        type_list<Input<28, 28, Channels>,
                   Conv2D<64 * F, 5, 2, Padding::same, false>, BatchNorm<>, ELU<>,
                   Conv2D<128 * F, 5, 2, Padding::same, false>, BatchNorm<>, ELU<>>,
         typename detail::repeat<D - 1, type_list<Conv2D<128 * F, 3, 1, Padding::same, false>,

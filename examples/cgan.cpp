@@ -1,0 +1,34 @@
+// Report 3: the class-conditional GAN (the report's DCGAN with F = 1, D = 1,
+// the label concatenated to G's noise and, through Dense(784), to D's image
+// as a second channel), batch 64, Adam 1e-4, label smoothing (real = 0.9).
+//
+//   cgan --epochs 20 --out runs/cgan
+//
+// Besides the common GAN run files (the sample grids have one digit per
+// row), writes 10,000 samples, 1,000 per class, as samples-images-idx3-ubyte
+// with their labels in samples-labels-idx1-ubyte, for evaluate_samples.
+#include <ctnet/app/gan_run.hpp>
+#include <ctnet/zoo/report3_cgan.hpp>
+
+using namespace ctnet;
+
+int main(int argc, char** argv) {
+  return run_main("cgan", [&]() -> int {
+    Flags flags(argc, argv, "Report 3's class-conditional GAN.");
+    GanRunOptions d;
+    d.gan.epochs = 20;
+    d.gan.batch = 64;
+    d.gan.real_label = 0.9f;
+    d.lr_g = d.lr_d = 1e-4;
+    d.beta1 = 0.9;
+    d.scale = Scale::symmetric;
+    d.grid_every = 1;
+    d.title = "Conditional GAN";
+    const GanRunOptions o = gan_run_options(flags, d, "runs/cgan");
+    if (flags.finish()) return 0;
+    if (o.common.dataset == "cifar10")
+      throw Error("--dataset cifar10: the conditional GAN is for 28x28 grey images; use mnist or fashion");
+    namespace r3 = zoo::report3;
+    return run_gan<r3::ConditionalGenerator<1>, r3::ConditionalDiscriminator<1, 1>>(o);
+  });
+}
