@@ -5,6 +5,7 @@
 // part's layers' share of the step's time.
 //
 //   bench_vae_step [--batch 128] [--steps 20] [--only mlp|conv|both]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>

@@ -204,7 +204,7 @@ TEST_CASE("normal_quantile matches known values and inverts the CDF") {
 }
 
 TEST_CASE("a VAE run resumed from its checkpoint ends where an unbroken run ends") {
-  const Dataset train = noise_images(96, 1), test = noise_images(32, 2);
+  const Dataset train = noise_images(100, 1), test = noise_images(30, 2);  // partial batches
   VaeOptions o;
   o.epochs = 2;
   o.batch = 32;
@@ -246,7 +246,7 @@ TEST_CASE("a VAE run resumed from its checkpoint ends where an unbroken run ends
   CHECK(params_of(resumed.encoder) == params_of(whole.encoder));
   CHECK(params_of(resumed.decoder) == params_of(whole.decoder));
   // The encoder's parts are distinct models in the checkpoint: loading the
-  // decoder's weights as the encoder's body fails, naming both.
+  // decoder's weights into the encoder's log-variance head fails, naming both.
   CHECK_THROWS_WITH_AS(r.load_model("decoder", resumed.encoder.b),
                        doctest::Contains("checkpoint of another model"), Error);
   std::filesystem::remove_all(dir);

@@ -106,7 +106,8 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
   // Reconstructions: rows of 10 test images, each above its reconstruction
   // (from the encoded mean).
   {
-    const std::size_t pairs = 3, cols = 10, n = std::min(pairs * cols, test.count);
+    const std::size_t cols = std::min<std::size_t>(10, test.count);
+    const std::size_t n = std::min<std::size_t>(3, test.count / cols) * cols;
     std::vector<float> grid(2 * n * V::sample);
     const auto mean = vae.encode({test.images.data(), n * V::sample}, n);
     const std::vector<float> z(mean.begin(), mean.end());

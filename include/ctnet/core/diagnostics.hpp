@@ -108,6 +108,10 @@ struct shapes_match {};
 template <class What, class Left, class Right>
 using shape_pairing_t =
     std::conditional_t<std::is_same_v<Left, Right>, shapes_match, shapes_must_match<What, Left, Right>>;
+/// Two checks in turn: `Check` when it fails, else `Next`. Only the first
+/// failing check becomes a base, so one bug gives one error.
+template <class Check, class Next>
+using then_check_t = std::conditional_t<std::is_same_v<Check, shapes_match>, Next, Check>;
 /// Base I of a class with several pairing checks (distinct types, so that
 /// two checks that pass are not the same base twice).
 template <std::size_t I, class Check>

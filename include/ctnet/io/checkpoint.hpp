@@ -40,15 +40,14 @@ class CheckpointWriter {
   void add_model(const std::string& prefix, Net& net) {
     if constexpr (requires { typename Net::parts; }) {
       net.visit_parts([&](const char* part, auto& p) { add_model(prefix + "." + part, p); });
-      return;
     } else {
-    meta_[prefix + ".signature"] = model_signature<Net>();
-    const auto names = layer_names<Net>();
-    net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
-      views_.push_back(TensorView{prefix + "/" + names[layer] + "/" + std::string(p.role),
-                                  {p.shape.begin(), p.shape.begin() + static_cast<long>(p.rank)},
-                                  p.value});
-    });
+      meta_[prefix + ".signature"] = model_signature<Net>();
+      const auto names = layer_names<Net>();
+      net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
+        views_.push_back(TensorView{prefix + "/" + names[layer] + "/" + std::string(p.role),
+                                    {p.shape.begin(), p.shape.begin() + static_cast<long>(p.rank)},
+                                    p.value});
+      });
     }
   }
   /// Adds an optimizer's state (moments, step count) under `prefix`.
@@ -84,20 +83,19 @@ class CheckpointReader {
   void load_model(const std::string& prefix, Net& net) const {
     if constexpr (requires { typename Net::parts; }) {
       net.visit_parts([&](const char* part, auto& p) { load_model(prefix + "." + part, p); });
-      return;
     } else {
-    const std::string want = model_signature<Net>();
-    const std::string have = get(prefix + ".signature");
-    if (have.empty())
-      throw Error(path_ + ": holds no model named '" + prefix + "'");
-    if (have != want)
-      throw Error(path_ + ": checkpoint of another model: it holds '" + have + "', this is '" +
-                  want + "'");
-    const auto names = layer_names<Net>();
-    net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
-      const std::string name = prefix + "/" + names[layer] + "/" + std::string(p.role);
-      copy_tensor(name, p.value);
-    });
+      const std::string want = model_signature<Net>();
+      const std::string have = get(prefix + ".signature");
+      if (have.empty())
+        throw Error(path_ + ": holds no model named '" + prefix + "'");
+      if (have != want)
+        throw Error(path_ + ": checkpoint of another model: it holds '" + have + "', this is '" +
+                    want + "'");
+      const auto names = layer_names<Net>();
+      net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
+        const std::string name = prefix + "/" + names[layer] + "/" + std::string(p.role);
+        copy_tensor(name, p.value);
+      });
     }
   }
 

@@ -56,4 +56,16 @@ class Composite {
   Derived& self() { return static_cast<Derived&>(*this); }
 };
 
+/// Reseeds the dropout masks' generator of a network, or of every part of a
+/// composite one (part k from s + k), so an epoch's masks depend only on s.
+template <class Net>
+void reseed_dropout(Net& net, std::uint64_t s) {
+  if constexpr (requires { typename Net::parts; }) {
+    std::uint64_t k = 0;
+    net.visit_parts([&](const char*, auto& p) { reseed_dropout(p, s + k++); });
+  } else {
+    net.rng().reseed(s);
+  }
+}
+
 }  // namespace ctnet

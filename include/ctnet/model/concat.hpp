@@ -43,6 +43,11 @@ template <class A, class B, std::size_t... I>
 struct concat_shape<A, B, std::index_sequence<I...>> {
   using type = Shape<A::dims[I]..., A::dims[A::rank - 1] + B::dims[B::rank - 1]>;
 };
+template <class BranchA, class BranchB>
+using concat_branch_check =
+    shape_pairing_t<pairing::concatenated_inputs_agree_but_in_channels,
+                    typename leading_dims<typename BranchA::output_shape>::type,
+                    typename leading_dims<typename BranchB::output_shape>::type>;
 }  // namespace detail
 
 /// A branch that passes its input on unchanged (a Sequential of one view layer).
@@ -57,15 +62,13 @@ using Through = Sequential<Input<D...>, Reshape<D...>>;
 template <class BranchA, class BranchB, class Trunk>
 class Concat
     : public Composite<Concat<BranchA, BranchB, Trunk>, BranchA, BranchB, Trunk>,
-      detail::check_slot<0, detail::shape_pairing_t<
-                                pairing::concatenated_inputs_agree_but_in_channels,
-                                typename detail::leading_dims<typename BranchA::output_shape>::type,
-                                typename detail::leading_dims<typename BranchB::output_shape>::type>>,
-      detail::check_slot<1, detail::shape_pairing_t<
-                                pairing::trunk_input_is_concatenation,
-                                typename detail::concat_shape<typename BranchA::output_shape,
-                                                              typename BranchB::output_shape>::type,
-                                typename Trunk::input_shape>> {
+      detail::check_slot<0, detail::then_check_t<
+                                detail::concat_branch_check<BranchA, BranchB>,
+                                detail::shape_pairing_t<
+                                    pairing::trunk_input_is_concatenation,
+                                    typename detail::concat_shape<typename BranchA::output_shape,
+                                                                  typename BranchB::output_shape>::type,
+                                    typename Trunk::input_shape>>> {
   using A = typename BranchA::output_shape;
   using B = typename BranchB::output_shape;
   static constexpr std::size_t ca = A::dims[A::rank - 1], cb = B::dims[B::rank - 1];
@@ -128,8 +131,6 @@ class Concat
     return a.backward(input_grad);
   }
 
-  /// The trunk's generator for dropout masks.
-  Rng& rng() { return trunk.rng(); }
 
   BranchA a;
   BranchB b;

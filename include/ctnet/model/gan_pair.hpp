@@ -29,13 +29,14 @@ struct condition_of<Net> {
 /// networks `Concat`s) the conditions must agree too.
 template <class Generator, class Discriminator>
 struct GanPair
-    : detail::check_slot<0, detail::shape_pairing_t<pairing::generator_output_is_discriminator_input,
-                                                    typename Generator::output_shape,
-                                                    typename Discriminator::input_shape>>,
-      detail::check_slot<1, detail::shape_pairing_t<
-                                pairing::generator_condition_is_discriminator_condition,
-                                typename detail::condition_of<Generator>::type,
-                                typename detail::condition_of<Discriminator>::type>> {
+    : detail::check_slot<
+          0, detail::then_check_t<
+                 detail::shape_pairing_t<pairing::generator_output_is_discriminator_input,
+                                         typename Generator::output_shape,
+                                         typename Discriminator::input_shape>,
+                 detail::shape_pairing_t<pairing::generator_condition_is_discriminator_condition,
+                                         typename detail::condition_of<Generator>::type,
+                                         typename detail::condition_of<Discriminator>::type>>> {
   using generator = Generator;
   using discriminator = Discriminator;
   using latent_shape = typename Generator::input_shape;

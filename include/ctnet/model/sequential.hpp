@@ -138,6 +138,13 @@ class Sequential
   template <std::size_t Skip = 0>
   std::span<const float> backward(bool input_grad = false) {
     static_assert(Skip < depth);
+    // The gradient written at output_grad() must be the one the first
+    // non-skipped layer reads: the skipped layers work in place (Softmax,
+    // Sigmoid) or are views. A skipped activation in a buffer of its own (after
+    // a Tanh, which keeps its output) would leave that layer a stale gradient.
+    static_assert(!valid || Skip == 0 || plan.out[depth - 1 - Skip] == plan.out[depth - 1],
+                  "backward<Skip>: the skipped layers must share the output buffer of the "
+                  "layer before them (in-place activations or views)");
     const std::size_t n = last_n_;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (backward_layer<depth - Skip - 1 - I, Skip>(n, input_grad), ...);

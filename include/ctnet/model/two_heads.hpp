@@ -45,12 +45,13 @@ struct head_input_is_body_output {};
 template <class Body, class HeadA, class HeadB>
 class TwoHeads
     : public Composite<TwoHeads<Body, HeadA, HeadB>, Body, HeadA, HeadB>,
-      detail::check_slot<0, detail::shape_pairing_t<pairing::head_input_is_body_output,
-                                                    typename Body::output_shape,
-                                                    typename HeadA::input_shape>>,
-      detail::check_slot<1, detail::shape_pairing_t<pairing::head_input_is_body_output,
-                                                    typename Body::output_shape,
-                                                    typename HeadB::input_shape>> {
+      detail::check_slot<0, detail::then_check_t<
+                                detail::shape_pairing_t<pairing::head_input_is_body_output,
+                                                        typename Body::output_shape,
+                                                        typename HeadA::input_shape>,
+                                detail::shape_pairing_t<pairing::head_input_is_body_output,
+                                                        typename Body::output_shape,
+                                                        typename HeadB::input_shape>>> {
  public:
   using body_type = Body;
   using head_a_type = HeadA;

@@ -35,6 +35,20 @@ inline void reparameterise_backward(std::span<const float> dz, std::span<const f
   }
 }
 
+namespace detail {
+/// The VAE's three pairings, checked in turn (the first that fails is the
+/// one error): latent sizes, the two heads, decoder output vs encoder input.
+template <class Encoder, class Decoder>
+using vae_checks = then_check_t<
+    shape_pairing_t<pairing::encoder_latent_is_decoder_input,
+                    typename Encoder::head_a_type::output_shape, typename Decoder::input_shape>,
+    then_check_t<shape_pairing_t<pairing::mean_and_log_var_heads_agree,
+                                 typename Encoder::head_a_type::output_shape,
+                                 typename Encoder::head_b_type::output_shape>,
+                 shape_pairing_t<pairing::decoder_output_is_encoder_input,
+                                 typename Decoder::output_shape, typename Encoder::input_shape>>>;
+}  // namespace detail
+
 /// The two terms of the negative ELBO, in nats per image.
 struct ElboTerms {
   double reconstruction = 0.0;  ///< -log p(x | z), Bernoulli, summed over pixels
@@ -49,15 +63,7 @@ struct ElboTerms {
 /// must be the encoder's input shape.
 template <class Encoder, class Decoder>
 class Vae
-    : detail::check_slot<0, detail::shape_pairing_t<pairing::encoder_latent_is_decoder_input,
-                                                    typename Encoder::head_a_type::output_shape,
-                                                    typename Decoder::input_shape>>,
-      detail::check_slot<1, detail::shape_pairing_t<pairing::mean_and_log_var_heads_agree,
-                                                    typename Encoder::head_a_type::output_shape,
-                                                    typename Encoder::head_b_type::output_shape>>,
-      detail::check_slot<2, detail::shape_pairing_t<pairing::decoder_output_is_encoder_input,
-                                                    typename Decoder::output_shape,
-                                                    typename Encoder::input_shape>> {
+    : detail::check_slot<0, detail::vae_checks<Encoder, Decoder>> {
   static_assert(ends_with_sigmoid<Decoder>,
                 "a VAE's decoder ends with Sigmoid: its outputs are the Bernoulli means");
 

@@ -132,8 +132,8 @@ std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, 
   for (std::size_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
     batcher.start_epoch(epoch);
     Rng rng(o.seed * 0x9E3779B97F4A7C15ull + epoch + 1);
-    gen.rng().reseed(o.seed * 31 + epoch);
-    disc.rng().reseed(o.seed * 37 + epoch);
+    reseed_dropout(gen, o.seed * 31 + epoch);
+    reseed_dropout(disc, o.seed * 37 + epoch);
     Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs),
                       real.count, o.progress);
     double d_sum = 0.0, g_sum = 0.0;

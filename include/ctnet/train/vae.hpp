@@ -14,6 +14,7 @@
 #include <ctnet/core/rng.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
+#include <ctnet/model/composite.hpp>
 #include <ctnet/model/vae.hpp>
 #include <ctnet/train/progress.hpp>
 
@@ -76,8 +77,8 @@ std::vector<VaeEpochMetrics> fit_vae(V& vae, Opt& opt_enc, Opt& opt_dec, const D
   for (std::size_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
     batcher.start_epoch(epoch);
     Rng rng(o.seed * 0x9E3779B97F4A7C15ull + epoch + 1);
-    vae.encoder.body.rng().reseed(o.seed * 31 + epoch);
-    vae.decoder.rng().reseed(o.seed * 37 + epoch);
+    reseed_dropout(vae.encoder, o.seed * 31 + epoch);
+    reseed_dropout(vae.decoder, o.seed * 37 + epoch);
     Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs),
                       train.count, o.progress);
     ElboTerms sum;
@@ -89,9 +90,7 @@ std::vector<VaeEpochMetrics> fit_vae(V& vae, Opt& opt_enc, Opt& opt_dec, const D
       const ElboTerms t = vae.pass({x.data(), n * V::sample}, n, rng, true);
       if (!std::isfinite(t.loss()))
         throw Error("the VAE's loss is " + std::to_string(t.loss()) + " at epoch " +
-                    std::to_string(epoch + 1) + ", step " + std::to_string(step + 1) +
-                    "; the last checkpoint holds the networks after epoch " +
-                    std::to_string(epoch));
+                    std::to_string(epoch + 1) + ", step " + std::to_string(step + 1));
       opt_enc.step(vae.encoder);
       opt_dec.step(vae.decoder);
       sum.reconstruction += t.reconstruction * static_cast<double>(n);
