@@ -17,6 +17,7 @@
 #include <ctnet/data/cifar10.hpp>
 #include <ctnet/data/idx.hpp>
 #include <ctnet/data/mnist.hpp>
+#include <ctnet/data/samples.hpp>
 #include <ctnet/io/checkpoint.hpp>
 #include <ctnet/io/image_grid.hpp>
 #include <ctnet/model/sequential.hpp>
@@ -192,18 +193,12 @@ int run_gan(const GanRunOptions& o) {
     for (std::size_t i = 0; i < o.samples; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
     std::vector<float> s(o.samples * Sample::size);
     generate(gen, c.seed + 999, o.samples, s, labels);
-    if constexpr (Conditional<G>) {
-      IdxArray l;
-      l.dims = {o.samples};
-      l.data = labels;
-      write_idx(c.out + "/samples-labels-idx1-ubyte", l);
-    }
-    IdxArray idx;
-    idx.dims = ch == 1 ? std::vector<std::size_t>{o.samples, h, w}
-                       : std::vector<std::size_t>{o.samples, h, w, ch};
-    idx.data.resize(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) idx.data[i] = to_byte(s[i], o.scale);
-    write_idx(c.out + "/samples-images-idx3-ubyte", idx);
+    const std::string images = c.out + "/samples-images-idx3-ubyte";
+    if constexpr (Conditional<G>)
+      write_samples(images, s, o.samples, h, w, ch, o.scale, c.out + "/samples-labels-idx1-ubyte",
+                    labels);
+    else
+      write_samples(images, s, o.samples, h, w, ch, o.scale);
   }
   std::printf("run directory %s\n", c.out.c_str());
   return 0;

@@ -14,6 +14,7 @@
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/data/idx.hpp>
 #include <ctnet/data/mnist.hpp>
+#include <ctnet/data/samples.hpp>
 #include <ctnet/io/checkpoint.hpp>
 #include <ctnet/io/image_grid.hpp>
 #include <ctnet/io/scatter_plot.hpp>
@@ -139,11 +140,7 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
   write_image_grid(c.out + "/samples.png", s, 100, h, w, 1, 10, 0.0f, 1.0f);
   if (o.samples > 0) {
     sample(c.seed + 999, o.samples, s);
-    IdxArray idx;
-    idx.dims = {o.samples, h, w};
-    idx.data.resize(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) idx.data[i] = to_byte(s[i], Scale::unit);
-    write_idx(c.out + "/samples-images-idx3-ubyte", idx);
+    write_samples(c.out + "/samples-images-idx3-ubyte", s, o.samples, h, w, 1, Scale::unit);
   }
 }
 
