@@ -1,0 +1,120 @@
+// Report 3, section 2: the DCGAN swept over capacity F, discriminator depth D
+// and batch size B (the report: F, D in {1, 2, 3}, B in {32, 64, 128}, Adam
+// 0.002, 20-25 epochs). Each configuration trains as `dcgan` would (its own
+// run directory under --out: metrics, grids, checkpoint, samples), then its
+// samples are scored by the LeNet judge (Inception Score, Frechet distance to
+// the MNIST test set). The table goes to sweep.csv and stdout.
+//
+//   lenet --epochs 5 --out runs/lenet
+//   dcgan_sweep --epochs 20 --out runs/dcgan-sweep
+//   dcgan_sweep --capacities 1 --depths 1,2 --batches 64 --epochs 2 --train-limit 6000
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <ctnet/app/flags.hpp>
+#include <ctnet/app/gan_run.hpp>
+#include <ctnet/app/run.hpp>
+#include <ctnet/data/samples.hpp>
+#include <ctnet/eval/sample_scores.hpp>
+#include <ctnet/train/metrics_log.hpp>
+#include <ctnet/zoo/report3_dcgan.hpp>
+#include <ctnet/zoo/report3_lenet.hpp>
+
+using namespace ctnet;
+
+namespace {
+
+std::vector<std::size_t> parse_list(const std::string& flag, const std::string& text,
+                                    std::size_t lo, std::size_t hi) {
+  std::vector<std::size_t> out;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) {
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoull(item) < lo || std::stoull(item) > hi)
+      throw Error("--" + flag + " expects whole numbers in " + std::to_string(lo) + ".." +
+                  std::to_string(hi) + " separated by commas, got '" + text + "'");
+    out.push_back(std::stoull(item));
+  }
+  return out;
+}
+
+/// Runs `f.template operator()<F, D>()` for run-time F, D in 1..3.
+template <class Fn>
+int with_config(std::size_t capacity, std::size_t depth, Fn&& f) {
+  int rc = -1;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((capacity == I / 3 + 1 && depth == I % 3 + 1
+          ? (rc = f.template operator()<I / 3 + 1, I % 3 + 1>(), true)
+          : false) ||
+     ...);
+  }(std::make_index_sequence<9>{});
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return run_main("dcgan_sweep", [&]() -> int {
+    Flags flags(argc, argv, "Report 3's DCGAN sweep over capacity F, discriminator depth D and batch B.");
+    const std::string capacities = flags.str("capacities", "1,2,3", "values of F, comma-separated (1..3)");
+    const std::string depths = flags.str("depths", "1,2,3", "values of D, comma-separated (1..3)");
+    const std::string batches = flags.str("batches", "32,64,128", "batch sizes, comma-separated");
+    const std::string classifier = flags.str("classifier", "runs/lenet/lenet.safetensors",
+                                             "LeNet checkpoint written by examples/lenet");
+    GanRunOptions d;
+    d.gan.epochs = 20;
+    d.lr_g = d.lr_d = 2e-3;
+    d.beta1 = 0.9;
+    d.scale = Scale::symmetric;
+    d.grid_every = 5;
+    d.samples = 10000;
+    const GanRunOptions base = gan_run_options(flags, d, "runs/dcgan-sweep");
+    if (flags.finish()) return 0;
+    if (base.common.dataset != "mnist") throw Error("--dataset: the sweep is scored by a MNIST LeNet; use mnist");
+    if (base.samples < 2) throw Error("--samples must be at least 2: the samples are scored");
+    const auto fs = parse_list("capacities", capacities, 1, 3);
+    const auto ds = parse_list("depths", depths, 1, 3);
+    const auto bs = parse_list("batches", batches, 1, 100000);
+
+    using zoo::report3::LeNet;
+    constexpr std::size_t k = zoo::report3::lenet_feature_layers;
+    SampleScorer<LeNet, k> scorer(FeatureClassifier<LeNet, k>::load(classifier),
+                                  load_mnist(find_dataset_dir("mnist", base.common.data), false, Scale::unit));
+    prepare_run_dir(base.common.out);
+    MetricsLog table(base.common.out + "/sweep.csv",
+                     {"F", "D", "B", "epochs", "d_loss", "g_loss", "seconds_per_epoch",
+                      "inception_score", "frechet_distance"},
+                     0);
+    std::printf("%3s %3s %4s %8s %8s %10s %9s %9s\n", "F", "D", "B", "d_loss", "g_loss", "s/epoch",
+                "IS", "Frechet");
+    for (std::size_t f : fs)
+      for (std::size_t dd : ds)
+        for (std::size_t b : bs) {
+          GanRunOptions o = base;
+          o.gan.batch = o.common.batch = b;
+          o.common.out = base.common.out + "/F" + std::to_string(f) + "-D" + std::to_string(dd) +
+                         "-B" + std::to_string(b);
+          o.title = "DCGAN F=" + std::to_string(f) + " D=" + std::to_string(dd) + " B=" + std::to_string(b);
+          with_config(f, dd, [&]<std::size_t F, std::size_t D>() {
+            return run_gan<zoo::report3::Generator<F>, zoo::report3::Discriminator<F, D>>(o);
+          });
+          const std::string csv = o.common.out + "/metrics.csv";
+          const auto dl = MetricsLog::read_column(csv, "d_loss"), gl = MetricsLog::read_column(csv, "g_loss"),
+                     sec = MetricsLog::read_column(csv, "seconds");
+          double mean_sec = 0.0;
+          for (double s : sec) mean_sec += s / static_cast<double>(sec.size());
+          const auto scores = scorer.score(
+              load_samples(o.common.out + "/samples-images-idx3-ubyte", "", 28, 28, 1, Scale::unit), false);
+          std::printf("%3zu %3zu %4zu %8.4f %8.4f %10.1f %9.3f %9.2f\n", f, dd, b, dl.back(), gl.back(),
+                      mean_sec, scores.inception_score, scores.frechet_distance);
+          std::fflush(stdout);
+          table.write_row({static_cast<double>(f), static_cast<double>(dd), static_cast<double>(b),
+                           static_cast<double>(dl.size()), dl.back(), gl.back(), mean_sec,
+                           scores.inception_score, scores.frechet_distance});
+        }
+    std::printf("table %s/sweep.csv\n", base.common.out.c_str());
+    return 0;
+  });
+}
