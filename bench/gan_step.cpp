@@ -20,10 +20,13 @@
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/losses.hpp>
 #include <ctnet/train/optimizer.hpp>
+#include "layer_shares.hpp"
 #include <ctnet/zoo/report2_dcgan.hpp>
 #include <ctnet/zoo/report5_gan.hpp>
 
 using namespace ctnet;
+using bench_util::layers_total;
+using bench_util::print_shares;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
@@ -32,24 +35,6 @@ double seconds_since(clock_type::time_point t) {
   return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-template <class Net>
-void print_shares(const char* which, const Net& net, double total) {
-  const auto& secs = net.layer_seconds();
-  const auto names = layer_names<Net>();
-  for (std::size_t i = 0; i < Net::depth; ++i)
-    if (secs[i].forward + secs[i].backward > 0)
-      std::printf("  %s %-20s %5.1f%% + %5.1f%%\n", which, names[i].c_str(),
-                  100 * secs[i].forward / total, 100 * secs[i].backward / total);
-}
-
-template <class Net>
-double layers_total(const Net& net) {
-  double t = 0.0;
-  for (const auto& l : net.layer_seconds()) t += l.forward + l.backward;
-  return t;
-}
-
-/// One fit_gan step on random data, timed; G and D as in the zoo.
 template <class G, class D>
 void bench(const char* title, std::size_t batch, std::size_t steps) {
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;

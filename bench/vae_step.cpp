@@ -17,30 +17,16 @@
 #include <ctnet/core/rng.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/train/optimizer.hpp>
+#include "layer_shares.hpp"
 #include <ctnet/zoo/report1_vae.hpp>
 #include <ctnet/zoo/report5_vae.hpp>
 
 using namespace ctnet;
+using bench_util::layers_total;
+using bench_util::print_shares;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-template <class Net>
-void print_shares(const char* which, Net& net, double total) {
-  const auto& secs = net.layer_seconds();
-  const auto names = layer_names<Net>();
-  for (std::size_t i = 0; i < Net::depth; ++i)
-    if (secs[i].forward + secs[i].backward > 0)
-      std::printf("  %-8s %-20s %5.1f%% + %5.1f%%\n", which, names[i].c_str(),
-                  100 * secs[i].forward / total, 100 * secs[i].backward / total);
-}
-
-template <class Net>
-double layers_total(const Net& net) {
-  double t = 0.0;
-  for (const auto& l : net.layer_seconds()) t += l.forward + l.backward;
-  return t;
-}
 
 template <class V>
 void bench(const char* title, std::size_t batch, std::size_t steps) {
