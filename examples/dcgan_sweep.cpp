@@ -8,6 +8,7 @@
 //   lenet --epochs 5 --out runs/lenet
 //   dcgan_sweep --epochs 20 --out runs/dcgan-sweep
 //   dcgan_sweep --capacities 1 --depths 1,2 --batches 64 --epochs 2 --train-limit 6000
+//   dcgan_sweep --capacities 1 --depths 1 --batches 32 --vbn   (the report's VBN run)
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -40,16 +41,17 @@ std::vector<std::size_t> parse_list(const std::string& flag, const std::string& 
   return out;
 }
 
-/// Runs `f.template operator()<F, D>()` for run-time F, D in 1..3.
+/// Runs `f.template operator()<F, D, V>()` for run-time F, D in 1..3 and V
+/// (virtual batch normalisation).
 template <class Fn>
-int with_config(std::size_t capacity, std::size_t depth, Fn&& f) {
+int with_config(std::size_t capacity, std::size_t depth, bool vbn, Fn&& f) {
   int rc = -1;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((capacity == I / 3 + 1 && depth == I % 3 + 1
-          ? (rc = f.template operator()<I / 3 + 1, I % 3 + 1>(), true)
+    ((capacity == I % 9 / 3 + 1 && depth == I % 3 + 1 && vbn == (I >= 9)
+          ? (rc = f.template operator()<I % 9 / 3 + 1, I % 3 + 1, (I >= 9)>(), true)
           : false) ||
      ...);
-  }(std::make_index_sequence<9>{});
+  }(std::make_index_sequence<18>{});
   return rc;
 }
 
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
     const std::string batches = flags.str("batches", "32,64,128", "batch sizes, comma-separated");
     const std::string classifier = flags.str("classifier", "runs/lenet/lenet.safetensors",
                                              "LeNet checkpoint written by examples/lenet");
+    const bool vbn = flags.flag("vbn", "virtual batch normalisation: statistics from a random half of each batch");
     GanRunOptions d;
     d.gan.epochs = 20;
     d.lr_g = d.lr_d = 2e-3;
@@ -84,7 +87,7 @@ int main(int argc, char** argv) {
                                   load_mnist(find_dataset_dir("mnist", base.common.data), false, Scale::unit));
     prepare_run_dir(base.common.out);
     MetricsLog table(base.common.out + "/sweep.csv",
-                     {"F", "D", "B", "epochs", "d_loss", "g_loss", "seconds_per_epoch",
+                     {"F", "D", "B", "vbn", "epochs", "d_loss", "g_loss", "seconds_per_epoch",
                       "inception_score", "frechet_distance"},
                      0);
     std::printf("%3s %3s %4s %8s %8s %10s %9s %9s\n", "F", "D", "B", "d_loss", "g_loss", "s/epoch",
@@ -95,10 +98,12 @@ int main(int argc, char** argv) {
           GanRunOptions o = base;
           o.gan.batch = o.common.batch = b;
           o.common.out = base.common.out + "/F" + std::to_string(f) + "-D" + std::to_string(dd) +
-                         "-B" + std::to_string(b);
-          o.title = "DCGAN F=" + std::to_string(f) + " D=" + std::to_string(dd) + " B=" + std::to_string(b);
-          with_config(f, dd, [&]<std::size_t F, std::size_t D>() {
-            return run_gan<zoo::report3::Generator<F>, zoo::report3::Discriminator<F, D>>(o);
+                         "-B" + std::to_string(b) + (vbn ? "-VBN" : "");
+          o.title = "DCGAN F=" + std::to_string(f) + " D=" + std::to_string(dd) + " B=" + std::to_string(b) +
+                    (vbn ? " VBN" : "");
+          with_config(f, dd, vbn, [&]<std::size_t F, std::size_t D, bool V>() {
+            using namespace zoo::report3;
+            return run_gan<Generator<F, latent_dim, V>, Discriminator<F, D, 1, V>>(o);
           });
           const std::string csv = o.common.out + "/metrics.csv";
           const auto dl = MetricsLog::read_column(csv, "d_loss"), gl = MetricsLog::read_column(csv, "g_loss"),
@@ -111,7 +116,7 @@ int main(int argc, char** argv) {
                       mean_sec, scores.inception_score, scores.frechet_distance);
           std::fflush(stdout);
           table.write_row({static_cast<double>(f), static_cast<double>(dd), static_cast<double>(b),
-                           static_cast<double>(dl.size()), dl.back(), gl.back(), mean_sec,
+                           vbn ? 1.0 : 0.0, static_cast<double>(dl.size()), dl.back(), gl.back(), mean_sec,
                            scores.inception_score, scores.frechet_distance});
         }
     std::printf("table %s/sweep.csv\n", base.common.out.c_str());

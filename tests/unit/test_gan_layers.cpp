@@ -269,6 +269,38 @@ TEST_CASE("BatchNorm: training normalises with the batch and moves the moving st
   CHECK(bn.moving_mean[0] == before);
 }
 
+TEST_CASE("VirtualBatchNorm: the first half of the batch sets the statistics") {
+  using Net = Sequential<Input<2, 3, 4>, VirtualBatchNorm<>>;
+  static_assert(Net::total_params == Sequential<Input<2, 3, 4>, BatchNorm<>>::total_params);
+  CHECK(VirtualBatchNorm<>::name() == "VirtualBatchNorm");
+  auto net = Net::make(seed{1});
+  auto& bn = net.layer<0>();
+  std::vector<float> x = random_input<Net>(5, 3);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 2.0f * x[i] + static_cast<float>(i % 4);
+  // Reference: samples 0..2 (ceil(5 / 2)); the other two are normalised with their statistics.
+  std::vector<double> mean, var;
+  channel_moments<Net::input_shape>(x, 3, mean, var);
+  const auto y = net.forward(x, 5, true);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::size_t c = i % 4;
+    CHECK(y[i] == doctest::Approx((x[i] - mean[c]) / std::sqrt(var[c] + 1e-3)).epsilon(1e-4));
+  }
+  for (std::size_t c = 0; c < 4; ++c)
+    CHECK(bn.moving_mean[c] == doctest::Approx(0.01 * mean[c]).epsilon(1e-5));
+  // The reference half does not see the rest: changing sample 4 leaves samples 0..3 alone.
+  const std::vector<float> before(y.begin(), y.end());
+  for (std::size_t i = 4 * 24; i < 5 * 24; ++i) x[i] += 10.0f;
+  const auto y2 = net.forward(x, 5, true);
+  for (std::size_t i = 0; i < 4 * 24; ++i) CHECK(y2[i] == doctest::Approx(before[i]).epsilon(1e-6));
+}
+
+TEST_CASE("VirtualBatchNorm: gradients through the reference half's statistics") {
+  check_gradients<Sequential<Input<6>, VirtualBatchNorm<>>>(4, true);
+  check_gradients<Sequential<Input<3, 3, 2>, VirtualBatchNorm<>, Tanh>>(5, true);
+  check_gradients<Sequential<Input<5>, Dense<6, false>, VirtualBatchNorm<>, ELU<>, Dense<2>>>(4, true);
+  check_laws<Sequential<Input<3, 3, 2>, VirtualBatchNorm<>, ELU<>>>();
+}
+
 TEST_CASE("BatchNorm: inference uses the moving statistics") {
   using Net = Sequential<Input<3, 2>, BatchNorm<>>;
   auto net = Net::make(seed{1});

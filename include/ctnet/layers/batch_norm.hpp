@@ -35,19 +35,31 @@ namespace ctnet {
 /// false` and no gradient), so Keras's counts come out: 4 C in total, 2 C
 /// trainable. Initial values as Keras: gamma 1, beta 0, mean 0, variance 1.
 ///
+/// - Virtual (`Virtual = true`, alias `VirtualBatchNorm`; report 3's
+///   "virtual batch normalisation"): while training, the statistics come from
+///   the first half of the batch only (ceil(n / 2) samples; the batches are
+///   shuffled every epoch, so that half is a random one), and every sample of
+///   the batch, the reference half and the rest, is normalised with them; the
+///   moving statistics follow the reference half's. Backward: the reference
+///   samples get the full gradient through the statistics, the others only
+///   the affine part, gamma / std * g. Inference is the same as BatchNorm's.
+///
 /// The normalised input x̂ and 1/std are kept in the layer's own scratch, so a
 /// following in-place layer may overwrite the output. A following
 /// element-wise activation is fused: y = act(gamma x̂ + beta) in one pass.
-template <bool Center = true, bool Scale = true, float Momentum = 0.99f, float Epsilon = 1e-3f>
+template <bool Center = true, bool Scale = true, float Momentum = 0.99f, float Epsilon = 1e-3f,
+          bool Virtual = false>
 struct BatchNorm {
   static_assert(Momentum >= 0.0f && Momentum <= 1.0f, "BatchNorm's momentum must be in [0, 1]");
   static_assert(Epsilon > 0.0f, "BatchNorm's epsilon must be positive");
-  static constexpr const char* keras_class = "BatchNormalization";
-  static constexpr const char* keras_name = "batch_normalization";
+  // Keras has no virtual batch normalisation; its summary rows say which it is.
+  static constexpr const char* keras_class = Virtual ? "VirtualBatchNorm" : "BatchNormalization";
+  static constexpr const char* keras_name = Virtual ? "virtual_batch_norm" : "batch_normalization";
   static std::string name() {
     constexpr bool default_stats = Momentum == 0.99f && Epsilon == 1e-3f;
-    if (Center && Scale && default_stats) return "BatchNorm";
-    std::string s = "BatchNorm<" + std::string(Center ? "true" : "false") + ", " +
+    const std::string base = Virtual ? "VirtualBatchNorm" : "BatchNorm";
+    if (Center && Scale && default_stats) return base;
+    std::string s = base + "<" + std::string(Center ? "true" : "false") + ", " +
                     (Scale ? "true" : "false");
     if (!default_stats) s += ", " + std::to_string(Momentum) + ", " + std::to_string(Epsilon);
     return s + ">";
@@ -84,6 +96,7 @@ struct BatchNorm {
     Buffer coef = zeros(3 * C);        // backward's per-channel coefficients
     std::vector<double> partial, sums;  // per-thread channel sums; their totals
     bool batch_stats = false;           // the last forward was a training pass
+    std::size_t stat_rows = 0;          // rows the statistics came from (training)
 
     static std::size_t threads() { return ThreadPool::instance().size(); }
 
@@ -129,15 +142,16 @@ struct BatchNorm {
       reserve(n);
       const std::size_t rows = n * spatial;
       batch_stats = pass.training;
+      stat_rows = Virtual ? (n + 1) / 2 * spatial : rows;
       if (batch_stats) {
-        channel_sums<1>(rows, [&](double* s, std::size_t r) {
+        channel_sums<1>(stat_rows, [&](double* s, std::size_t r) {
           const float* xr = x + r * C;
           for (std::size_t c = 0; c < C; ++c) s[c] += xr[c];
         });
         for (std::size_t c = 0; c < C; ++c)
-          mean[c] = static_cast<float>(sums[c] / static_cast<double>(rows));
+          mean[c] = static_cast<float>(sums[c] / static_cast<double>(stat_rows));
         const float* mu = mean.data();
-        channel_sums<1>(rows, [&](double* s, std::size_t r) {
+        channel_sums<1>(stat_rows, [&](double* s, std::size_t r) {
           const float* xr = x + r * C;
           for (std::size_t c = 0; c < C; ++c) {
             const double d = static_cast<double>(xr[c]) - mu[c];
@@ -145,7 +159,7 @@ struct BatchNorm {
           }
         });
         for (std::size_t c = 0; c < C; ++c) {
-          const double var = sums[c] / static_cast<double>(rows);
+          const double var = sums[c] / static_cast<double>(stat_rows);
           inv_std[c] = static_cast<float>(1.0 / std::sqrt(var + static_cast<double>(Epsilon)));
           moving_mean[c] = moving_mean[c] * Momentum + mean[c] * (1.0f - Momentum);
           moving_var[c] = moving_var[c] * Momentum + static_cast<float>(var) * (1.0f - Momentum);
@@ -211,7 +225,7 @@ struct BatchNorm {
       if (dx == nullptr) return;
       // dx = k (g - a - x̂ b) per channel: k = gamma / std, and with batch
       // statistics a = mean(g), b = mean(g x̂) (zero at inference).
-      const double m = static_cast<double>(rows);
+      const double m = static_cast<double>(stat_rows);
       for (std::size_t c = 0; c < C; ++c) {
         float k = inv_std[c];
         if constexpr (Scale) k *= gamma[c];
@@ -223,15 +237,24 @@ struct BatchNorm {
         const float* __restrict k = coef.data();
         const float* __restrict a = k + C;
         const float* __restrict b = k + 2 * C;
+        const std::size_t ref = batch_stats ? stat_rows : rows;
         for (std::size_t r = r0; r < r1; ++r) {
           const float* __restrict gr = dy + r * C;
           const float* __restrict hr = xhat.data() + r * C;
           float* __restrict xr = dx + r * C;
-          for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * (gr[c] - a[c] - hr[c] * b[c]);
+          if (r < ref)
+            for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * (gr[c] - a[c] - hr[c] * b[c]);
+          else
+            for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * gr[c];
         }
       });
     }
   };
 };
+
+/// Report 3's virtual batch normalisation: BatchNorm whose training statistics
+/// come from the first half of each batch (see BatchNorm).
+template <bool Center = true, bool Scale = true, float Momentum = 0.99f, float Epsilon = 1e-3f>
+using VirtualBatchNorm = BatchNorm<Center, Scale, Momentum, Epsilon, true>;
 
 }  // namespace ctnet
