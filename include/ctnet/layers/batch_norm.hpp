@@ -237,15 +237,19 @@ struct BatchNorm {
         const float* __restrict k = coef.data();
         const float* __restrict a = k + C;
         const float* __restrict b = k + 2 * C;
-        const std::size_t ref = batch_stats ? stat_rows : rows;
-        for (std::size_t r = r0; r < r1; ++r) {
+        // Rows below `ref` (all of them but for VirtualBatchNorm) get the full
+        // form; the rest only the affine part.
+        const std::size_t ref = std::clamp(batch_stats ? stat_rows : rows, r0, r1);
+        for (std::size_t r = r0; r < ref; ++r) {
           const float* __restrict gr = dy + r * C;
           const float* __restrict hr = xhat.data() + r * C;
           float* __restrict xr = dx + r * C;
-          if (r < ref)
-            for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * (gr[c] - a[c] - hr[c] * b[c]);
-          else
-            for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * gr[c];
+          for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * (gr[c] - a[c] - hr[c] * b[c]);
+        }
+        for (std::size_t r = ref; r < r1; ++r) {
+          const float* __restrict gr = dy + r * C;
+          float* __restrict xr = dx + r * C;
+          for (std::size_t c = 0; c < C; ++c) xr[c] = k[c] * gr[c];
         }
       });
     }
