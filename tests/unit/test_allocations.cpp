@@ -12,6 +12,7 @@
 #include <ctnet/train/classifier.hpp>
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/optimizer.hpp>
+#include <ctnet/train/weight_average.hpp>
 
 namespace {
 std::atomic<std::size_t> allocations{0};
@@ -72,12 +73,17 @@ TEST_CASE("GAN training: allocations per epoch do not grow with the number of st
     o.progress = false;
     o.flip_probability = 0.1f;
     const Dataset real = noise_images(images, 8);
+    auto average = G::make(seed{3});  // --ema: a weight average updated every step
+    WeightAverage<G> averager(average, 0.999f);
     std::size_t second = 0, mark = 0;
-    fit_gan(g, d, og, od, real, o, [&](const GanEpochMetrics& m) {
-      if (m.epoch == 1) mark = allocations.load();
-      else second = allocations.load() - mark;
-      return true;
-    });
+    fit_gan(
+        g, d, og, od, real, o,
+        [&](const GanEpochMetrics& m) {
+          if (m.epoch == 1) mark = allocations.load();
+          else second = allocations.load() - mark;
+          return true;
+        },
+        {}, 0, [&] { averager.update(g); });
     return second;
   };
   const std::size_t few = run(16 * 4), many = run(16 * 40);

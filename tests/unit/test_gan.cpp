@@ -4,12 +4,14 @@
 
 #include <cmath>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <ctnet/ctnet.hpp>
 #include <ctnet/io/checkpoint.hpp>
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/optimizer.hpp>
+#include <ctnet/train/weight_average.hpp>
 
 #include "gradcheck.hpp"
 
@@ -72,18 +74,52 @@ TEST_CASE("a generator trained through its discriminator learns a 1-D Gaussian")
   const Dataset real = gaussian(2048);
   std::vector<float> before(1000);
   generate(g, 5, 1000, before);
-  fit_gan(g, d, og, od, real, o, [](const GanEpochMetrics&) { return true; });
-  std::vector<float> after(1000);
-  generate(g, 5, 1000, after);
-  double mean = 0.0, var = 0.0;
-  for (float v : after) mean += v;
-  mean /= 1000.0;
-  for (float v : after) var += (v - mean) * (v - mean);
-  const double sd = std::sqrt(var / 1000.0);
-  MESSAGE("generated mean " << mean << ", sd " << sd);
-  CHECK(std::abs(mean - 3.0) < 0.3);
-  CHECK(sd > 0.2);
-  CHECK(sd < 1.0);
+  // A moving average of G's weights, updated after every generator step.
+  auto average = G1::make(seed{3});
+  WeightAverage<G1> averager(average, 0.99f);
+  averager.reset(g);
+  std::size_t g_steps = 0;
+  fit_gan(g, d, og, od, real, o, [](const GanEpochMetrics&) { return true; }, {}, 0, [&] {
+    averager.update(g);
+    ++g_steps;
+  });
+  CHECK(g_steps == o.epochs * (2048 / 64));
+  for (G1* net : {&g, &average}) {
+    std::vector<float> after(1000);
+    generate(*net, 5, 1000, after);
+    double mean = 0.0, var = 0.0;
+    for (float v : after) mean += v;
+    mean /= 1000.0;
+    for (float v : after) var += (v - mean) * (v - mean);
+    const double sd = std::sqrt(var / 1000.0);
+    MESSAGE(std::string(net == &g ? "generator" : "weight average") << ": mean " << mean << ", sd " << sd);
+    CHECK(std::abs(mean - 3.0) < 0.3);
+    CHECK(sd > 0.2);
+    CHECK(sd < 1.0);
+  }
+  CHECK(params_of(average) != params_of(g));
+}
+
+TEST_CASE("a weight average is decay * average + (1 - decay) * weights after each update") {
+  auto net = G1::make(seed{1});
+  auto average = G1::make(seed{2});
+  WeightAverage<G1> averager(average, 0.9f);
+  averager.reset(net);
+  const std::vector<float> w0 = params_of(net);
+  CHECK(params_of(average) == w0);
+  auto add = [&](float delta) {
+    net.visit_params([&](const ParamRef& p) {
+      for (auto& v : p.value) v += delta;
+    });
+  };
+  add(1.0f);  // weights w0 + 1: the average moves a tenth of the way
+  averager.update(net);
+  add(1.0f);  // w0 + 2: 0.9 (w0 + 0.1) + 0.1 (w0 + 2) = w0 + 0.29
+  averager.update(net);
+  const std::vector<float> a = params_of(average);
+  REQUIRE(a.size() == w0.size());
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(w0[i] + 0.29f).epsilon(1e-5));
+  CHECK_THROWS_WITH_AS(WeightAverage<G1>(average, 1.0f), doctest::Contains("is not in [0, 1)"), Error);
 }
 
 TEST_CASE("a GAN run resumed from its checkpoint ends where an unbroken run ends") {

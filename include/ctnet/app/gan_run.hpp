@@ -25,6 +25,7 @@
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/metrics_log.hpp>
 #include <ctnet/train/optimizer.hpp>
+#include <ctnet/train/weight_average.hpp>
 
 namespace ctnet {
 
@@ -38,6 +39,7 @@ struct GanRunOptions {
   std::size_t grid_every = 10;  ///< sample grid every N epochs (and at the end)
   std::size_t samples = 10000;
   std::size_t train_limit = 0;  ///< train on the first N images only (0: all)
+  double ema = 0.0;             ///< decay of the generator's weight average (0: none)
   bool walk = false;            ///< write a latent-space walk grid
   std::string title;
 };
@@ -66,6 +68,9 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
   o.grid_every = f.u64("grid-every", defaults.grid_every, "sample grid every N epochs", 1);
   o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end");
   o.train_limit = f.u64("train-limit", 0, "use only the first N training images (0: all)");
+  o.ema = f.real("ema", defaults.ema,
+                 "sample from a moving average of G's weights with this decay per step "
+                 "(e.g. 0.999; 0: from G's last weights)");
   o.gan.epochs = o.common.epochs;
   o.gan.batch = o.common.batch;
   o.gan.seed = o.common.seed;
@@ -74,6 +79,7 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
     throw Error("--real-label must be in (0, 1]");
   if (o.gan.flip_probability < 0.0f || o.gan.flip_probability >= 0.5f)
     throw Error("--flip must be in [0, 0.5)");
+  if (!(o.ema >= 0.0 && o.ema < 1.0)) throw Error("--ema must be in [0, 1)");
   return o;
 }
 
@@ -115,6 +121,13 @@ int run_gan(const GanRunOptions& o) {
   opt_g.lr = static_cast<float>(o.lr_g);
   opt_d.lr = static_cast<float>(o.lr_d);
   opt_g.beta1 = opt_d.beta1 = static_cast<float>(o.beta1);
+  // With --ema, grids and samples come from `average`, a moving average of
+  // G's weights updated after every generator step.
+  const bool averaging = o.ema > 0.0;
+  auto average = G::make(seed{c.seed}, o.init);
+  WeightAverage<G> averager(average, static_cast<float>(o.ema));
+  averager.reset(gen);
+  G& sampler = averaging ? average : gen;
   std::size_t first_epoch = 0;
   if (c.resume && std::filesystem::exists(ckpt)) {
     CheckpointReader r(ckpt);
@@ -127,6 +140,15 @@ int run_gan(const GanRunOptions& o) {
                   std::to_string(c.seed));
     first_epoch = std::stoull(r.get("epoch"));
     std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
+    if (averaging) {
+      if (!r.has_model("generator_average")) {
+        averager.reset(gen);  // a checkpoint without an average: start it here
+        std::fprintf(stderr, "no weight average in the checkpoint: averaging from epoch %zu\n",
+                     first_epoch + 1);
+      } else {
+        r.load_model("generator_average", average);
+      }
+    }
   }
   write_text_file(c.out + "/summary.txt",
                   summary<G>("generator") + "\n" + summary<D>("discriminator"));
@@ -142,13 +164,14 @@ int run_gan(const GanRunOptions& o) {
   std::vector<std::uint8_t> grid_labels(100);
   for (std::size_t i = 0; i < 100; ++i) grid_labels[i] = static_cast<std::uint8_t>(i / 10);
   auto write_grid = [&](const std::string& name) {
-    generate(gen, c.seed + 12345, 100, grid, grid_labels);  // the same fixed noise every time
+    generate(sampler, c.seed + 12345, 100, grid, grid_labels);  // the same fixed noise every time
     write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f);
   };
   auto save = [&](std::size_t epoch) {
     CheckpointWriter wr;
     wr.add_model("generator", gen);
     wr.add_model("discriminator", disc);
+    if (averaging) wr.add_model("generator_average", average);
     wr.add_optimizer("generator_optimizer", opt_g);
     wr.add_optimizer("discriminator_optimizer", opt_d);
     wr.set("epoch", std::to_string(epoch));
@@ -173,7 +196,9 @@ int run_gan(const GanRunOptions& o) {
             return true;
           },
           [&] { std::fprintf(stderr, "training diverged; last good state: %s (epoch %zu)\n", ckpt.c_str(), done); },
-          first_epoch);
+          first_epoch, [&] {
+            if (averaging) averager.update(gen);
+          });
 
   plot_columns(csv, c.out + "/loss.png", o.title + ": losses", "binary cross-entropy",
                {{"d_loss", "discriminator"}, {"g_loss", "generator"}});
@@ -182,7 +207,7 @@ int run_gan(const GanRunOptions& o) {
   write_grid("samples-final.png");
   if constexpr (!Conditional<G>) {
     if (o.walk) {
-      const auto walk = latent_walk(gen, c.seed + 777, 10, 10);
+      const auto walk = latent_walk(sampler, c.seed + 777, 10, 10);
       write_image_grid(c.out + "/latent-walk.png", walk, 100, h, w, ch, 10, lo, 1.0f);
     }
   }
@@ -192,7 +217,7 @@ int run_gan(const GanRunOptions& o) {
     std::vector<std::uint8_t> labels(o.samples);
     for (std::size_t i = 0; i < o.samples; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
     std::vector<float> s(o.samples * Sample::size);
-    generate(gen, c.seed + 999, o.samples, s, labels);
+    generate(sampler, c.seed + 999, o.samples, s, labels);
     const std::string images = c.out + "/samples-images-idx3-ubyte";
     if constexpr (Conditional<G>)
       write_samples(images, s, o.samples, h, w, ch, o.scale, c.out + "/samples-labels-idx1-ubyte",

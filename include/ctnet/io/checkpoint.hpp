@@ -99,6 +99,13 @@ class CheckpointReader {
     }
   }
 
+  /// Whether the checkpoint holds a model (or the parts of one) named `prefix`.
+  bool has_model(const std::string& prefix) const {
+    for (const auto& [key, value] : file_.metadata)
+      if (key.starts_with(prefix + ".") && key.ends_with(".signature")) return true;
+    return false;
+  }
+
   /// Restores an optimizer's state for `net` from `<prefix>/...`.
   template <class Opt, class Net>
   void load_optimizer(const std::string& prefix, Opt& opt, Net& net) const {

@@ -73,12 +73,15 @@ std::span<const float> forward_with(Net& net, std::span<const float> x, std::spa
 /// `on_diverged` before throwing when a loss becomes NaN or infinite, so the
 /// caller can save what was trained. Batches and noise depend only on (seed,
 /// epoch), so a run resumed at `first_epoch` continues as if never stopped.
+/// `after_g_step`, if given, runs after every generator update (a weight
+/// average, for instance).
 template <class G, class D, class OptG, class OptD>
 std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, const Dataset& real,
                                      const GanOptions& o,
                                      const std::function<bool(const GanEpochMetrics&)>& on_epoch,
                                      const std::function<void()>& on_diverged = {},
-                                     std::size_t first_epoch = 0) {
+                                     std::size_t first_epoch = 0,
+                                     const std::function<void()>& after_g_step = {}) {
   using Pair = GanPair<G, D>;  // the shapes must agree (a compile error otherwise)
   constexpr std::size_t latent = Pair::latent_shape::size, sample = Pair::sample_shape::size;
   static_assert(D::output_shape::size == 1, "the discriminator must output one value per sample");
@@ -182,6 +185,7 @@ std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, 
         std::copy(dx.begin(), dx.end(), gen.output_grad().begin());
         gen.backward(false);
         opt_g.step(gen);
+        if (after_g_step) after_g_step();
         g_sum += g_loss;
         ++g_count;
       }
