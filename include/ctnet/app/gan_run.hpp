@@ -126,7 +126,7 @@ int run_gan(const GanRunOptions& o) {
   const bool averaging = o.ema > 0.0;
   auto average = G::make(seed{c.seed}, o.init);
   WeightAverage<G> averager(average, static_cast<float>(o.ema));
-  averager.reset(gen);
+  bool average_loaded = false;
   G& sampler = averaging ? average : gen;
   std::size_t first_epoch = 0;
   if (c.resume && std::filesystem::exists(ckpt)) {
@@ -140,16 +140,15 @@ int run_gan(const GanRunOptions& o) {
                   std::to_string(c.seed));
     first_epoch = std::stoull(r.get("epoch"));
     std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
-    if (averaging) {
-      if (!r.has_model("generator_average")) {
-        averager.reset(gen);  // a checkpoint without an average: start it here
-        std::fprintf(stderr, "no weight average in the checkpoint: averaging from epoch %zu\n",
-                     first_epoch + 1);
-      } else {
-        r.load_model("generator_average", average);
-      }
+    if (averaging && r.has_model("generator_average")) {
+      r.load_model("generator_average", average);
+      average_loaded = true;
+    } else if (averaging) {
+      std::fprintf(stderr, "no weight average in the checkpoint: averaging from epoch %zu\n",
+                   first_epoch + 1);
     }
   }
+  if (!average_loaded) averager.reset(gen);  // the average starts from G's current weights
   write_text_file(c.out + "/summary.txt",
                   summary<G>("generator") + "\n" + summary<D>("discriminator"));
   MetricsLog log(csv, {"epoch", "d_loss", "g_loss", "d_acc_real", "d_acc_fake", "seconds"},
