@@ -1,4 +1,4 @@
-// Benchmark of one GAN training step as fit_gan (train/gan.hpp) takes it, for
+// Benchmark of one GAN training step as GanStep (train/gan.hpp) takes it, for
 // report 2's DCGAN (batch 256, the TensorFlow tutorial's) and report 5's GAN
 // (batch 128): G forward, D forward + backward on a real and on a generated
 // batch, D's optimizer step, then G forward, D forward, D backward with the
@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/train/gan.hpp>
-#include <ctnet/train/losses.hpp>
+#include <ctnet/loss/binary_cross_entropy.hpp>
+#include <ctnet/loss/loss.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include "layer_shares.hpp"
 #include <ctnet/zoo/report2_dcgan.hpp>
@@ -47,14 +48,8 @@ void bench(const char* title, std::size_t batch, std::size_t steps) {
   std::vector<float> x(batch * sample), z(batch * latent), zeros_(batch, 0.0f), ones(batch, 1.0f);
   for (auto& v : x) v = rng.uniform();
   auto d_pass = [&](std::span<const float> input, const std::vector<float>& t) {
-    const auto out = disc.forward(input, batch, true);
-    if constexpr (ends_with_sigmoid<D>) {
-      binary_cross_entropy_probs(out, t, disc.output_grad());
-      disc.template backward<1>(false);
-    } else {
-      binary_cross_entropy_logits(out, t, disc.output_grad());
-      disc.backward(false);
-    }
+    disc.forward(input, batch, true);
+    backprop(disc, BinaryCrossEntropy{}, std::span<const float>(t));
   };
   auto step = [&] {
     disc.zero_grad();
@@ -66,15 +61,8 @@ void bench(const char* title, std::size_t batch, std::size_t steps) {
     sample_noise(rng, z);
     gen.zero_grad();
     gen.forward(z, batch, true);
-    const auto d_out = disc.forward(gen.output(), batch, true);
-    std::span<const float> dx;
-    if constexpr (ends_with_sigmoid<D>) {
-      binary_cross_entropy_probs(d_out, ones, disc.output_grad());
-      dx = disc.template backward<1>(true);
-    } else {
-      binary_cross_entropy_logits(d_out, ones, disc.output_grad());
-      dx = disc.backward(true);
-    }
+    disc.forward(gen.output(), batch, true);
+    const auto dx = backprop(disc, BinaryCrossEntropy{}, std::span<const float>(ones), true).input_grad;
     std::copy(dx.begin(), dx.end(), gen.output_grad().begin());
     gen.backward(false);
     opt_g.step(gen);

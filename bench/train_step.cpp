@@ -8,13 +8,14 @@
 #include <cstdio>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/model/summary.hpp>
-#include <ctnet/train/losses.hpp>
+#include <ctnet/loss/categorical_cross_entropy.hpp>
+#include <ctnet/loss/loss.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/zoo/report1_cnn.hpp>
 
@@ -66,9 +67,8 @@ int main(int argc, char** argv) {
     net.reserve(batch);
     auto step = [&] {
       net.zero_grad();
-      auto p = net.forward(x, batch, true);
-      softmax_cross_entropy_probs(p, y, 10, net.output_grad());
-      net.backward<1>();
+      net.forward(x, batch, true);
+      backprop(net, CategoricalCrossEntropy{}, std::span<const std::uint8_t>(y));
       opt.step(net);
     };
     for (int i = 0; i < 10; ++i) step();  // warm-up

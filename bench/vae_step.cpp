@@ -1,4 +1,4 @@
-// Benchmark of one VAE training step as fit_vae (train/vae.hpp) takes it, for
+// Benchmark of one VAE training step as VaeStep (train/vae.hpp) takes it, for
 // report 1's MLP VAE and report 5's conv VAE (batch 128): encoder forward,
 // sampling, decoder forward, the negative ELBO, decoder and encoder backward,
 // both Adam steps. Prints images/s, seconds per 60,000-image epoch and each
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/model/summary.hpp>

@@ -7,7 +7,7 @@
 // Besides the common GAN run files (the sample grids have one digit per
 // row), writes 10,000 samples, 1,000 per class, as samples-images-idx3-ubyte
 // with their labels in samples-labels-idx1-ubyte, for evaluate_samples.
-#include <ctnet/app/gan_run.hpp>
+#include <harness/gan_run.hpp>
 #include <ctnet/zoo/report3_cgan.hpp>
 
 using namespace ctnet;
@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
   return run_main("cgan", [&]() -> int {
     Flags flags(argc, argv, "Report 3's class-conditional GAN.");
     GanRunOptions d;
-    d.gan.epochs = 20;
-    d.gan.batch = 64;
+    d.common.epochs = 20;
+    d.common.batch = 64;
     d.gan.real_label = 0.9f;
     d.lr_g = d.lr_d = 1e-4;
     d.beta1 = 0.9;
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     const GanRunOptions o = gan_run_options(flags, d, "runs/cgan");
     if (flags.finish()) return 0;
     if (o.common.dataset == "cifar10")
-      throw Error("--dataset cifar10: the conditional GAN is for 28x28 grey images; use mnist or fashion");
+      fail("--dataset cifar10: the conditional GAN is for 28x28 grey images; use mnist or fashion");
     namespace r3 = zoo::report3;
     return run_gan<r3::ConditionalGenerator<1>, r3::ConditionalDiscriminator<1, 1>>(o);
   });

@@ -8,9 +8,9 @@
 // epoch; --resume continues from it).
 #include <string>
 
-#include <ctnet/app/classifier_run.hpp>
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/classifier_run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/zoo/report1_cnn.hpp>
 
 using namespace ctnet;
@@ -21,10 +21,10 @@ int main(int argc, char** argv) {
     const auto experiment = flags.u64("experiment", 2, "experiment 1-7 of report 1 (7 adds early stopping)", 1);
     ClassifierRunOptions o = classifier_options(flags, 3, 32, "");
     if (flags.finish()) return 0;
-    if (experiment > 7) throw Error("--experiment must be 1 to 7, got " + std::to_string(experiment));
+    if (experiment > 7) fail("--experiment must be 1 to 7, got {}", experiment);
     if (experiment == 7) o.early_stopping = true;
-    o.title = "Experiment " + std::to_string(experiment);
-    if (o.common.out.empty()) o.common.out = "runs/cnn-exp" + std::to_string(experiment);
+    o.title = fmt::format("Experiment {}", experiment);
+    if (o.common.out.empty()) o.common.out = fmt::format("runs/cnn-exp{}", experiment);
     namespace r1 = zoo::report1;
     switch (experiment) {
       case 1: return run_classifier<r1::Experiment1>(o);

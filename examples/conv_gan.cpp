@@ -5,7 +5,7 @@
 //
 // Adam 2e-4, beta1 0.5; the discriminator sees half real, half generated
 // batches; images scaled to [0, 1] to match the generator's sigmoid output.
-#include <ctnet/app/gan_run.hpp>
+#include <harness/gan_run.hpp>
 #include <ctnet/zoo/report5_gan.hpp>
 
 using namespace ctnet;
@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
   return run_main("conv_gan", [&]() -> int {
     Flags flags(argc, argv, "Report 5's GAN (Conv2D discriminator, Conv2DTranspose generator).");
     GanRunOptions d;
-    d.gan.epochs = 20;
-    d.gan.batch = 128;
+    d.common.epochs = 20;
+    d.common.batch = 128;
     d.lr_g = d.lr_d = 2e-4;
     d.beta1 = 0.5;
     d.scale = Scale::unit;

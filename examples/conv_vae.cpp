@@ -4,7 +4,7 @@
 //   conv_vae --epochs 30 --out runs/conv-vae
 //
 // Writes the same run directory as mlp_vae.
-#include <ctnet/app/vae_run.hpp>
+#include <harness/vae_run.hpp>
 #include <ctnet/zoo/report5_vae.hpp>
 
 using namespace ctnet;
@@ -13,8 +13,8 @@ int main(int argc, char** argv) {
   return run_main("conv_vae", [&]() -> int {
     Flags flags(argc, argv, "Report 5's convolutional VAE (2-D latent space).");
     VaeRunOptions d;
-    d.vae.epochs = 30;
-    d.vae.batch = 128;
+    d.common.epochs = 30;
+    d.common.batch = 128;
     d.title = "Conv VAE";
     const VaeRunOptions o = vae_run_options(flags, d, "runs/conv-vae");
     if (flags.finish()) return 0;

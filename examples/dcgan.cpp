@@ -5,7 +5,7 @@
 //   dcgan --epochs 10 --out runs/dcgan
 //
 // Writes a latent-space walk (latent-walk.png) besides the common run files.
-#include <ctnet/app/gan_run.hpp>
+#include <harness/gan_run.hpp>
 #include <ctnet/zoo/report2_dcgan.hpp>
 
 using namespace ctnet;
@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
     Flags flags(argc, argv, "Report 2's DCGAN (TensorFlow tutorial form; --radford for the paper's).");
     const bool radford = flags.flag("radford", "Radford et al.'s guidelines instead of the tutorial's");
     GanRunOptions d;
-    d.gan.epochs = 10;
-    d.gan.batch = radford ? 128 : 256;
+    d.common.epochs = 10;
+    d.common.batch = radford ? 128 : 256;
     d.lr_g = d.lr_d = radford ? 2e-4 : 1e-4;
     d.beta1 = radford ? 0.5 : 0.9;
     d.init = radford ? Init::normal_002 : Init::glorot_uniform;

@@ -12,15 +12,15 @@
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/eval/feature_classifier.hpp>
 #include <ctnet/layers/dense.hpp>
 #include <ctnet/layers/softmax.hpp>
-#include <ctnet/train/classifier.hpp>
-#include <ctnet/train/metrics_log.hpp>
+#include <ctnet/train/supervised.hpp>
+#include <harness/csv_table.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/zoo/report2_dcgan.hpp>
 
@@ -59,14 +59,9 @@ double regression_accuracy(const Dataset& train, const Dataset& test, std::size_
   using Net = Sequential<Input<In>, Dense<10>, Softmax>;
   auto net = Net::make(seed{s});
   Adam opt;
-  EarlyStopping none;
-  ClassifierOptions o;
-  o.epochs = epochs;
-  o.batch = 32;
-  o.seed = s;
-  o.progress = false;
-  const auto h = fit_classifier(net, opt, train, test, o, none, [](const EpochMetrics&) { return true; });
-  return h.back().val_accuracy;
+  const History h = fit(net, opt, CategoricalCrossEntropy{}, train,
+                        {.epochs = epochs, .batch = 32, .seed = s, .validation = &test, .progress = false});
+  return h.back()["val_accuracy"];
 }
 
 }  // namespace
@@ -86,7 +81,7 @@ int main(int argc, char** argv) {
     std::stringstream list(per_class_text);
     for (std::string item; std::getline(list, item, ',');) {
       if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || std::stoull(item) == 0)
-        throw Error("--per-class expects positive whole numbers separated by commas, got '" + per_class_text + "'");
+        fail("--per-class expects positive whole numbers separated by commas, got '{}'", per_class_text);
       per_class.push_back(std::stoull(item));
     }
 
@@ -105,7 +100,7 @@ int main(int argc, char** argv) {
     const Dataset test_f = as_dataset(std::move(test_features), test.labels, f);
     const Dataset test_p = as_dataset(test.images, test.labels, 784);
 
-    MetricsLog log(out + "/features.csv", {"per_class", "pixels_accuracy", "features_accuracy"}, 0);
+    CsvTable log(out + "/features.csv", {"per_class", "pixels_accuracy", "features_accuracy"});
     for (std::size_t k : per_class) {
       const auto idx = labelled_subset(train, k, s);
       std::vector<float> pixels(idx.size() * 784), feats(idx.size() * f);
@@ -114,12 +109,12 @@ int main(int argc, char** argv) {
       extractor.run(pixels, idx.size(), feats, {});
       const double acc_p = regression_accuracy<784>(as_dataset(pixels, labels, 784), test_p, epochs, s);
       const double acc_f = regression_accuracy<f>(as_dataset(std::move(feats), labels, f), test_f, epochs, s);
-      std::printf("%zu labels per class: softmax regression test accuracy %.4f on pixels, %.4f on "
-                  "the discriminator's %zu features\n", k, acc_p, acc_f, f);
+      fmt::print("{} labels per class: softmax regression test accuracy {:.4f} on pixels, {:.4f} on "
+                 "the discriminator's {} features\n", k, acc_p, acc_f, f);
       std::fflush(stdout);
-      log.write_row({static_cast<double>(k), acc_p, acc_f});
+      log.add_row({static_cast<double>(k), acc_p, acc_f});
     }
-    std::printf("run directory %s\n", out.c_str());
+    fmt::print("run directory {}\n", out);
     return 0;
   });
 }

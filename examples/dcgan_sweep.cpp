@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/gan_run.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/gan_run.hpp>
+#include <harness/run.hpp>
 #include <ctnet/data/samples.hpp>
 #include <ctnet/eval/sample_scores.hpp>
-#include <ctnet/train/metrics_log.hpp>
+#include <harness/csv_table.hpp>
 #include <ctnet/zoo/report3_dcgan.hpp>
 #include <ctnet/zoo/report3_lenet.hpp>
 
@@ -34,8 +34,7 @@ std::vector<std::size_t> parse_list(const std::string& flag, const std::string& 
   for (std::string item; std::getline(list, item, ',');) {
     if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos ||
         std::stoull(item) < lo || std::stoull(item) > hi)
-      throw Error("--" + flag + " expects whole numbers in " + std::to_string(lo) + ".." +
-                  std::to_string(hi) + " separated by commas, got '" + text + "'");
+      fail("--{} expects whole numbers in {}..{} separated by commas, got '{}'", flag, lo, hi, text);
     out.push_back(std::stoull(item));
   }
   return out;
@@ -44,8 +43,8 @@ std::vector<std::size_t> parse_list(const std::string& flag, const std::string& 
 /// Runs `f.template operator()<F, D, V>()` for run-time F, D in 1..3 and V
 /// (virtual batch normalisation).
 template <class Fn>
-int with_config(std::size_t capacity, std::size_t depth, bool vbn, Fn&& f) {
-  int rc = -1;
+History with_config(std::size_t capacity, std::size_t depth, bool vbn, Fn&& f) {
+  History rc;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     ((capacity == I % 9 / 3 + 1 && depth == I % 3 + 1 && vbn == (I >= 9)
           ? (rc = f.template operator()<I % 9 / 3 + 1, I % 3 + 1, (I >= 9)>(), true)
@@ -67,7 +66,7 @@ int main(int argc, char** argv) {
                                              "LeNet checkpoint written by examples/lenet");
     const bool vbn = flags.flag("vbn", "virtual batch normalisation: statistics from a random half of each batch");
     GanRunOptions d;
-    d.gan.epochs = 20;
+    d.common.epochs = 20;
     d.lr_g = d.lr_d = 2e-3;
     d.beta1 = 0.9;
     d.scale = Scale::symmetric;
@@ -75,8 +74,8 @@ int main(int argc, char** argv) {
     d.samples = 10000;
     const GanRunOptions base = gan_run_options(flags, d, "runs/dcgan-sweep");
     if (flags.finish()) return 0;
-    if (base.common.dataset != "mnist") throw Error("--dataset: the sweep is scored by a MNIST LeNet; use mnist");
-    if (base.samples < 2) throw Error("--samples must be at least 2: the samples are scored");
+    if (base.common.dataset != "mnist") fail("--dataset: the sweep is scored by a MNIST LeNet; use mnist");
+    if (base.samples < 2) fail("--samples must be at least 2: the samples are scored");
     const auto fs = parse_list("capacities", capacities, 1, 3);
     const auto ds = parse_list("depths", depths, 1, 3);
     const auto bs = parse_list("batches", batches, 1, 100000);
@@ -86,40 +85,35 @@ int main(int argc, char** argv) {
     SampleScorer<LeNet, k> scorer(FeatureClassifier<LeNet, k>::load(classifier),
                                   load_mnist(find_dataset_dir("mnist", base.common.data), false, Scale::unit));
     prepare_run_dir(base.common.out);
-    MetricsLog table(base.common.out + "/sweep.csv",
-                     {"F", "D", "B", "vbn", "epochs", "d_loss", "g_loss", "seconds_per_epoch",
-                      "inception_score", "frechet_distance"},
-                     0);
-    std::printf("%3s %3s %4s %8s %8s %10s %9s %9s\n", "F", "D", "B", "d_loss", "g_loss", "s/epoch",
+    CsvTable table(base.common.out + "/sweep.csv",
+                   {"F", "D", "B", "vbn", "epochs", "d_loss", "g_loss", "seconds_per_epoch",
+                    "inception_score", "frechet_distance"});
+    fmt::print("{:>3} {:>3} {:>4} {:>8} {:>8} {:>10} {:>9} {:>9}\n", "F", "D", "B", "d_loss", "g_loss", "s/epoch",
                 "IS", "Frechet");
     for (std::size_t f : fs)
       for (std::size_t dd : ds)
         for (std::size_t b : bs) {
           GanRunOptions o = base;
-          o.gan.batch = o.common.batch = b;
-          o.common.out = base.common.out + "/F" + std::to_string(f) + "-D" + std::to_string(dd) +
-                         "-B" + std::to_string(b) + (vbn ? "-VBN" : "");
-          o.title = "DCGAN F=" + std::to_string(f) + " D=" + std::to_string(dd) + " B=" + std::to_string(b) +
-                    (vbn ? " VBN" : "");
-          with_config(f, dd, vbn, [&]<std::size_t F, std::size_t D, bool V>() {
+          o.common.batch = b;
+          o.common.out = fmt::format("{}/F{}-D{}-B{}{}", base.common.out, f, dd, b, vbn ? "-VBN" : "");
+          o.title = fmt::format("DCGAN F={} D={} B={}{}", f, dd, b, vbn ? " VBN" : "");
+          const History h = with_config(f, dd, vbn, [&]<std::size_t F, std::size_t D, bool V>() {
             using namespace zoo::report3;
-            return run_gan<Generator<F, latent_dim, V>, Discriminator<F, D, 1, V>>(o);
+            return train_gan<Generator<F, latent_dim, V>, Discriminator<F, D, 1, V>>(o);
           });
-          const std::string csv = o.common.out + "/metrics.csv";
-          const auto dl = MetricsLog::read_column(csv, "d_loss"), gl = MetricsLog::read_column(csv, "g_loss"),
-                     sec = MetricsLog::read_column(csv, "seconds");
           double mean_sec = 0.0;
-          for (double s : sec) mean_sec += s / static_cast<double>(sec.size());
+          for (const auto& e : h.epochs) mean_sec += e.seconds / static_cast<double>(h.epochs.size());
+          const double dl = h.back()["d_loss"], gl = h.back()["g_loss"];
           const auto scores = scorer.score(
               load_samples(o.common.out + "/samples-images-idx3-ubyte", "", 28, 28, 1, Scale::unit), false);
-          std::printf("%3zu %3zu %4zu %8.4f %8.4f %10.1f %9.3f %9.2f\n", f, dd, b, dl.back(), gl.back(),
+          fmt::print("{:3} {:3} {:4} {:8.4f} {:8.4f} {:10.1f} {:9.3f} {:9.2f}\n", f, dd, b, dl, gl,
                       mean_sec, scores.inception_score, scores.frechet_distance);
           std::fflush(stdout);
-          table.write_row({static_cast<double>(f), static_cast<double>(dd), static_cast<double>(b),
-                           vbn ? 1.0 : 0.0, static_cast<double>(dl.size()), dl.back(), gl.back(), mean_sec,
-                           scores.inception_score, scores.frechet_distance});
+          table.add_row({static_cast<double>(f), static_cast<double>(dd), static_cast<double>(b),
+                         vbn ? 1.0 : 0.0, static_cast<double>(h.epochs.size()), dl, gl, mean_sec,
+                         scores.inception_score, scores.frechet_distance});
         }
-    std::printf("table %s/sweep.csv\n", base.common.out.c_str());
+    fmt::print("table {}/sweep.csv\n", base.common.out);
     return 0;
   });
 }

@@ -17,8 +17,8 @@
 #include <string>
 #include <utility>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/core/error.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/data/samples.hpp>
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     const std::string out = flags.str("out", "", "directory for confusion.png (default: the samples' directory)");
     const bool nn = !flags.flag("no-nn", "leave out the 1-nearest-neighbour test error");
     if (flags.finish()) return 0;
-    if (samples.empty()) throw Error("--samples is required: an IDX file of sample images");
+    if (samples.empty()) fail("--samples is required: an IDX file of sample images");
 
     const Dataset s = load_samples(samples, labels, 28, 28, 1, Scale::unit);
     auto judge = FeatureClassifier<LeNet, zoo::report3::lenet_feature_layers>::load(classifier);
@@ -53,12 +53,11 @@ int main(int argc, char** argv) {
           !out.empty() ? std::filesystem::path(out)
                        : std::filesystem::absolute(samples).parent_path();
       prepare_run_dir(dir.string());
-      char title[96];
-      std::snprintf(title, sizeof title, "LeNet on %zu samples: %.1f%% given their label",
-                    scores.samples, 100.0 * scores.label_accuracy.value_or(0.0));
+      const std::string title = fmt::format("LeNet on {} samples: {:.1f}% given their label", scores.samples,
+                                            100.0 * scores.label_accuracy.value_or(0.0));
       write_confusion_matrix((dir / "confusion.png").string(), scores.confusion, scores.classes, title);
     }
-    std::printf("%s\n", to_json(scores).c_str());
+    fmt::print("{}\n", to_json(scores));
     return 0;
   });
 }

@@ -5,7 +5,7 @@
 //   gan_generators --generator transpose --epochs 20 --out runs/gan-transpose
 //
 // Adam 2e-4, beta1 0.5, batch 128, noisy labels for D (5% flipped).
-#include <ctnet/app/gan_run.hpp>
+#include <harness/gan_run.hpp>
 #include <ctnet/zoo/report4_gan.hpp>
 
 using namespace ctnet;
@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
     const std::string generator = flags.choice("generator", {"dense", "transpose", "upsampling"},
                                                "transpose", "generator form");
     GanRunOptions d;
-    d.gan.epochs = 20;
-    d.gan.batch = 128;
+    d.common.epochs = 20;
+    d.common.batch = 128;
     d.gan.flip_probability = 0.05f;
     d.lr_g = d.lr_d = 2e-4;
     d.beta1 = 0.5;

@@ -5,9 +5,9 @@
 //
 // Writes summary.txt, metrics.csv, loss.png, accuracy.png and
 // lenet.safetensors (written after every epoch; --resume continues from it).
-#include <ctnet/app/classifier_run.hpp>
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/classifier_run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/zoo/report3_lenet.hpp>
 
 using namespace ctnet;

@@ -6,7 +6,7 @@
 // Writes metrics.csv (train and test negative ELBO, reconstruction and KL in
 // nats per image), elbo.png, manifold.png, latent.png, reconstructions.png,
 // samples.png, checkpoint.safetensors and samples-images-idx3-ubyte.
-#include <ctnet/app/vae_run.hpp>
+#include <harness/vae_run.hpp>
 #include <ctnet/zoo/report1_vae.hpp>
 
 using namespace ctnet;
@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
   return run_main("mlp_vae", [&]() -> int {
     Flags flags(argc, argv, "Report 1's MLP VAE (2-D latent space).");
     VaeRunOptions d;
-    d.vae.epochs = 40;
-    d.vae.batch = 128;
+    d.common.epochs = 40;
+    d.common.batch = 128;
     d.title = "MLP VAE";
     const VaeRunOptions o = vae_run_options(flags, d, "runs/mlp-vae");
     if (flags.finish()) return 0;

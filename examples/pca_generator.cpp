@@ -28,8 +28,8 @@
 #include <utility>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/core/error.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/data/samples.hpp>
@@ -37,7 +37,7 @@
 #include <ctnet/eval/sample_scores.hpp>
 #include <ctnet/io/image_grid.hpp>
 #include <ctnet/io/line_plot.hpp>
-#include <ctnet/train/metrics_log.hpp>
+#include <harness/csv_table.hpp>
 #include <ctnet/zoo/report3_lenet.hpp>
 
 using namespace ctnet;
@@ -55,8 +55,7 @@ std::vector<std::size_t> parse_counts(const std::string& list, std::size_t max) 
     std::size_t v = 0;
     const auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (item.empty() || ec != std::errc() || p != item.data() + item.size() || v > max)
-      throw Error("--components expects numbers 0.." + std::to_string(max) +
-                  " separated by commas, got '" + list + "'");
+      fail("--components expects numbers 0..{} separated by commas, got '{}'", max, list);
     out.push_back(v);
     start = end + 1;
   }
@@ -73,7 +72,7 @@ Dataset first_of_each_class(const Dataset& data, std::size_t per_class, std::siz
   for (std::size_t k = 0; k < per_class; ++k)
     for (std::size_t c = 0; c < classes; ++c) {
       if (index[c].size() < per_class)
-        throw Error("class " + std::to_string(c) + " has fewer than " + std::to_string(per_class) + " images");
+        fail("class {} has fewer than {} images", c, per_class);
       const auto img = data.image(index[c][k]);
       out.images.insert(out.images.end(), img.begin(), img.end());
       out.labels.push_back(static_cast<std::uint8_t>(c));
@@ -106,17 +105,15 @@ int main(int argc, char** argv) {
     const std::string dir = find_dataset_dir("mnist", data);
     SampleScorer<LeNet, K> scorer(std::move(judge), load_mnist(dir, false, Scale::unit));
     prepare_run_dir(out);
-    std::fprintf(stderr, "fitting per-class PCA on MNIST's training images...\n");
+    fmt::print(stderr, "fitting per-class PCA on MNIST's training images...\n");
     const Dataset train = load_mnist(dir, true, Scale::unit);
     const ClassPca pca = ClassPca::fit(train, 10);
     const Dataset originals = mode == "reconstruct" ? first_of_each_class(train, per_class, 10) : Dataset{};
 
     const std::string csv = out + "/pca.csv";
-    MetricsLog log(csv, {"n", "label_accuracy", "inception_score", "frechet_distance", "nn_test_error"});
+    CsvTable log(csv, {"n", "label_accuracy", "inception_score", "frechet_distance", "nn_test_error"});
     for (std::size_t n : counts) {
-      char name[32];
-      std::snprintf(name, sizeof name, "/n%03zu", n);
-      const std::string run = out + name;
+      const std::string run = fmt::format("{}/n{:03}", out, n);
       prepare_run_dir(run);
       const Dataset gen = mode == "reconstruct" ? pca.reconstruct_all(originals, n)
                                                 : pca.generate(n, per_class, seed + n);
@@ -127,28 +124,28 @@ int main(int argc, char** argv) {
                        28, 28, 1, 10, 0.0f, 1.0f);
       // Score the files as written (bytes), as evaluate_samples would.
       const SampleScores s = scorer.score(load_samples(images, labels, 28, 28, 1, Scale::unit), nn);
-      log.write_row({static_cast<double>(n), s.label_accuracy.value_or(NAN), s.inception_score,
+      log.add_row({static_cast<double>(n), s.label_accuracy.value_or(NAN), s.inception_score,
                      s.frechet_distance, s.nn_test_error.value_or(NAN)});
-      std::printf("n=%zu %s\n", n, to_json(s).c_str());
+      fmt::print("n={} {}\n", n, to_json(s));
       std::fflush(stdout);
     }
 
     LinePlot plot{mode == "reconstruct" ? "Per-class PCA reconstructions scored by LeNet"
                                         : "Per-class PCA samples scored by LeNet", "log2(principal components)", "score", {}};
-    const auto ns = MetricsLog::read_column(csv, "n");
+    const auto ns = log.column("n");
     std::vector<double> x;
     for (double n : ns) x.push_back(n > 0 ? std::log2(n) : NAN);
-    auto is = MetricsLog::read_column(csv, "inception_score");
+    auto is = log.column("inception_score");
     for (double& v : is) v /= 10.0;
-    plot.series.push_back(Series{"share given its label", x, MetricsLog::read_column(csv, "label_accuracy")});
+    plot.series.push_back(Series{"share given its label", x, log.column("label_accuracy")});
     plot.series.push_back(Series{"Inception Score / 10", x, std::move(is)});
-    if (nn) plot.series.push_back(Series{"1-NN test error", x, MetricsLog::read_column(csv, "nn_test_error")});
+    if (nn) plot.series.push_back(Series{"1-NN test error", x, log.column("nn_test_error")});
     write_line_plot(out + "/pca_score.png", plot);
     LinePlot fid{"Frechet distance to the MNIST test set in LeNet features",
                  "log2(principal components)", "Frechet distance",
-                 {Series{"", x, MetricsLog::read_column(csv, "frechet_distance")}}};
+                 {Series{"", x, log.column("frechet_distance")}}};
     write_line_plot(out + "/pca_frechet.png", fid);
-    std::printf("run directory %s\n", out.c_str());
+    fmt::print("run directory {}\n", out);
     return 0;
   });
 }

@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/data/samples.hpp>
-#include <ctnet/train/classifier.hpp>
-#include <ctnet/train/metrics_log.hpp>
+#include <ctnet/train/supervised.hpp>
+#include <harness/csv_table.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/zoo/report3_lenet.hpp>
 
@@ -57,9 +57,8 @@ std::vector<std::size_t> pick(const Dataset& data, std::size_t count, std::uint6
     if (keep(data.labels[i])) out.push_back(i);
   }
   if (out.size() < count)
-    throw Error("needs " + std::to_string(count) + " images, the set holds " +
-                std::to_string(out.size()) + " of the kind asked for; generate more samples "
-                "(cgan --samples N) or lower --train-size");
+    fail("needs {} images, the set holds {} of the kind asked for; generate more samples "
+         "(cgan --samples N) or lower --train-size", count, out.size());
   return out;
 }
 
@@ -75,14 +74,10 @@ double train_and_score(const Dataset& train, const Dataset& test, const Options&
   using Net = zoo::report3::LeNet;
   auto net = Net::make(seed{o.seed});
   Adam opt;
-  EarlyStopping none;
-  ClassifierOptions c;
-  c.epochs = o.epochs;
-  c.batch = o.batch;
-  c.seed = o.seed;
-  c.progress = o.progress;
-  const auto h = fit_classifier(net, opt, train, test, c, none, [](const EpochMetrics&) { return true; });
-  return h.back().val_accuracy;
+  const History h = fit(net, opt, CategoricalCrossEntropy{}, train,
+                        {.epochs = o.epochs, .batch = o.batch, .seed = o.seed, .validation = &test,
+                         .progress = o.progress});
+  return h.back()["val_accuracy"];
 }
 
 }  // namespace
@@ -105,9 +100,9 @@ int main(int argc, char** argv) {
     o.class_fraction = flags.real("class-fraction", o.class_fraction, "real fraction of --class");
     o.progress = !flags.flag("quiet", "no progress line");
     if (flags.finish()) return 0;
-    if (samples.empty() || labels.empty()) throw Error("--samples and --labels are required");
-    if (o.cls > 9) throw Error("--class must be 0..9");
-    if (!(o.class_fraction >= 0.0 && o.class_fraction <= 1.0)) throw Error("--class-fraction must be in [0, 1]");
+    if (samples.empty() || labels.empty()) fail("--samples and --labels are required");
+    if (o.cls > 9) fail("--class must be 0..9");
+    if (!(o.class_fraction >= 0.0 && o.class_fraction <= 1.0)) fail("--class-fraction must be in [0, 1]");
     std::vector<double> fractions;
     std::stringstream list(fractions_text);
     for (std::string item; std::getline(list, item, ',');) {
@@ -119,7 +114,7 @@ int main(int argc, char** argv) {
         used = 0;
       }
       if (used != item.size() || !(f >= 0.0 && f <= 1.0))
-        throw Error("--fractions expects numbers in [0, 1] separated by commas, got '" + fractions_text + "'");
+        fail("--fractions expects numbers in [0, 1] separated by commas, got '{}'", fractions_text);
       fractions.push_back(f);
     }
 
@@ -130,22 +125,22 @@ int main(int argc, char** argv) {
     prepare_run_dir(out);
     auto any = [](std::uint8_t) { return true; };
 
-    MetricsLog log(out + "/synthetic.csv", {"real_fraction", "real_images", "synthetic_images", "test_accuracy"}, 0);
+    CsvTable log(out + "/synthetic.csv", {"real_fraction", "real_images", "synthetic_images", "test_accuracy"});
     for (double f : fractions) {
       const std::size_t n_real = static_cast<std::size_t>(f * static_cast<double>(o.train_size) + 0.5);
       Dataset train = empty_like(real);
       append(train, real, pick(real, n_real, o.seed, any));
       append(train, fake, pick(fake, o.train_size - n_real, o.seed + 1, any));
       const double acc = train_and_score(train, test, o);
-      std::printf("real fraction %.2f (%zu real, %zu synthetic): test accuracy %.4f\n", f, n_real,
-                  o.train_size - n_real, acc);
+      fmt::print("real fraction {:.2f} ({} real, {} synthetic): test accuracy {:.4f}\n", f, n_real,
+                 o.train_size - n_real, acc);
       std::fflush(stdout);
-      log.write_row({f, static_cast<double>(n_real), static_cast<double>(o.train_size - n_real), acc});
+      log.add_row({f, static_cast<double>(n_real), static_cast<double>(o.train_size - n_real), acc});
     }
     LinePlot plot{"LeNet trained on real and conditional-GAN images", "real fraction",
                   "test accuracy", {}};
-    plot.series.push_back(Series{"", MetricsLog::read_column(out + "/synthetic.csv", "real_fraction"),
-                                 MetricsLog::read_column(out + "/synthetic.csv", "test_accuracy")});
+    plot.series.push_back(Series{"", log.column("real_fraction"),
+                                 log.column("test_accuracy")});
     write_line_plot(out + "/synthetic.png", plot);
 
     // One class at a lower real fraction: its share of the training set as in
@@ -164,12 +159,12 @@ int main(int argc, char** argv) {
       const auto c = static_cast<std::uint8_t>(o.cls);
       append(train, fake, pick(fake, in_class - keep, o.seed + 1, [c](std::uint8_t l) { return l == c; }));
       const double acc = train_and_score(train, test, o);
-      std::printf("class %zu at real fraction %.2f (%zu real, %zu synthetic; other classes real): "
-                  "test accuracy %.4f\n", o.cls, o.class_fraction, keep, in_class - keep, acc);
-      MetricsLog pc(out + "/per_class.csv", {"class", "real_fraction", "test_accuracy"}, 0);
-      pc.write_row({static_cast<double>(o.cls), o.class_fraction, acc});
+      fmt::print("class {} at real fraction {:.2f} ({} real, {} synthetic; other classes real): "
+                 "test accuracy {:.4f}\n", o.cls, o.class_fraction, keep, in_class - keep, acc);
+      CsvTable pc(out + "/per_class.csv", {"class", "real_fraction", "test_accuracy"});
+      pc.add_row({static_cast<double>(o.cls), o.class_fraction, acc});
     }
-    std::printf("run directory %s\n", out.c_str());
+    fmt::print("run directory {}\n", out);
     return 0;
   });
 }

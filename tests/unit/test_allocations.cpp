@@ -9,7 +9,7 @@
 #include <new>
 
 #include <ctnet/ctnet.hpp>
-#include <ctnet/train/classifier.hpp>
+#include <ctnet/train/supervised.hpp>
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/weight_average.hpp>
@@ -62,29 +62,30 @@ std::size_t allocations_during(Fit&& fit) {
 }
 }  // namespace
 
+// Counts the allocations of the second epoch (the first sizes everything).
+struct SecondEpoch {
+  std::size_t mark = 0, second = 0;
+  void on_epoch_begin(FitState& st) {
+    if (st.epoch == 1) mark = allocations.load();
+  }
+  void on_epoch_end(FitState& st, const EpochLog&) {
+    if (st.epoch == 1) second = allocations.load() - mark;
+  }
+};
+
 TEST_CASE("GAN training: allocations per epoch do not grow with the number of steps") {
   auto run = [](std::size_t images) {
     auto g = G::make(seed{1});
     auto d = D::make(seed{2});
     Adam og, od;
-    GanOptions o;
-    o.epochs = 2;  // the first epoch sizes everything
-    o.batch = 16;
-    o.progress = false;
-    o.flip_probability = 0.1f;
     const Dataset real = noise_images(images, 8);
     auto average = G::make(seed{3});  // --ema: a weight average updated every step
     WeightAverage<G> averager(average, 0.999f);
-    std::size_t second = 0, mark = 0;
-    fit_gan(
-        g, d, og, od, real, o,
-        [&](const GanEpochMetrics& m) {
-          if (m.epoch == 1) mark = allocations.load();
-          else second = allocations.load() - mark;
-          return true;
-        },
-        {}, 0, [&] { averager.update(g); });
-    return second;
+    GanStep step(g, d, og, od, {.flip_probability = 0.1f});
+    step.after_g_step = [&] { averager.update(g); };
+    SecondEpoch counter;
+    fit(step, real, {.epochs = 2, .batch = 16, .progress = false}, counter);
+    return counter.second;
   };
   const std::size_t few = run(16 * 4), many = run(16 * 40);
   MESSAGE("allocations in an epoch of 4 steps: " << few << ", of 40 steps: " << many);
@@ -95,19 +96,11 @@ TEST_CASE("classifier training: allocations per epoch do not grow with the numbe
   auto run = [](std::size_t images) {
     auto net = C::make(seed{1});
     Adam opt;
-    EarlyStopping none;
-    ClassifierOptions o;
-    o.epochs = 2;
-    o.batch = 16;
-    o.progress = false;
-    const Dataset data = noise_images(images, 8);
-    std::size_t second = 0, mark = 0;
-    fit_classifier(net, opt, data, noise_images(16, 8), o, none, [&](const EpochMetrics& m) {
-      if (m.epoch == 1) mark = allocations.load();
-      else second = allocations.load() - mark;
-      return true;
-    });
-    return second;
+    const Dataset data = noise_images(images, 8), val = noise_images(16, 8);
+    SecondEpoch counter;
+    fit(net, opt, CategoricalCrossEntropy{}, data, {.epochs = 2, .batch = 16, .validation = &val, .progress = false},
+        counter);
+    return counter.second;
   };
   const std::size_t few = run(16 * 4), many = run(16 * 40);
   MESSAGE("allocations in an epoch of 4 steps: " << few << ", of 40 steps: " << many);

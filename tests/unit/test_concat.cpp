@@ -111,11 +111,8 @@ TEST_CASE("a conditional GAN learns a different distribution for each class") {
   Adam og, od;
   og.lr = od.lr = 2e-3f;
   og.beta1 = od.beta1 = 0.5f;
-  GanOptions o;
-  o.epochs = 30;
-  o.batch = 64;
-  o.progress = false;
-  fit_gan(g, d, og, od, real, o, [](const GanEpochMetrics&) { return true; });
+  GanStep step(g, d, og, od);
+  fit(step, real, {.epochs = 30, .batch = 64, .progress = false});
   std::vector<std::uint8_t> labels(1000);
   for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint8_t>(i % 2);
   std::vector<float> out(1000);

@@ -21,7 +21,7 @@ using test::params_of;
 TEST_CASE("binary cross-entropy: value, gradient by finite differences, fused with a sigmoid") {
   const std::vector<float> z{-3.0f, -0.5f, 0.0f, 0.7f, 4.0f, 30.0f}, t{0.0f, 1.0f, 0.9f, 0.0f, 1.0f, 0.0f};
   std::vector<float> dz(z.size()), dp(z.size()), p(z.size());
-  const double loss = binary_cross_entropy_logits(z, t, dz);
+  const double loss = BinaryCrossEntropy::value<false>(z, t, z.size(), 1, dz);
   double expect = 0.0;
   for (std::size_t i = 0; i < z.size(); ++i) {
     const double s = 1.0 / (1.0 + std::exp(-static_cast<double>(z[i])));
@@ -36,11 +36,11 @@ TEST_CASE("binary cross-entropy: value, gradient by finite differences, fused wi
     zp[i] += 1e-3f;
     zm[i] -= 1e-3f;
     std::vector<float> scratch(z.size());
-    const double numeric = (binary_cross_entropy_logits(zp, t, scratch) -
-                            binary_cross_entropy_logits(zm, t, scratch)) / 2e-3;
+    const double numeric = (BinaryCrossEntropy::value<false>(zp, t, z.size(), 1, scratch) -
+                            BinaryCrossEntropy::value<false>(zm, t, z.size(), 1, scratch)) / 2e-3;
     CHECK(dz[i] == doctest::Approx(numeric).epsilon(1e-2).scale(1e-3));
   }
-  binary_cross_entropy_probs(p, t, dp);
+  BinaryCrossEntropy::value<true>(p, t, z.size(), 1, dp);
   for (std::size_t i = 0; i < z.size(); ++i) CHECK(dp[i] == doctest::Approx(dz[i]).epsilon(1e-5));
 }
 
@@ -67,10 +67,7 @@ TEST_CASE("a generator trained through its discriminator learns a 1-D Gaussian")
   Adam og, od;
   og.lr = od.lr = 2e-3f;
   og.beta1 = od.beta1 = 0.5f;
-  GanOptions o;
-  o.epochs = 30;
-  o.batch = 64;
-  o.progress = false;
+  const FitOptions o{.epochs = 30, .batch = 64, .progress = false};
   const Dataset real = gaussian(2048);
   std::vector<float> before(1000);
   generate(g, 5, 1000, before);
@@ -79,10 +76,12 @@ TEST_CASE("a generator trained through its discriminator learns a 1-D Gaussian")
   WeightAverage<G1> averager(average, 0.99f);
   averager.reset(g);
   std::size_t g_steps = 0;
-  fit_gan(g, d, og, od, real, o, [](const GanEpochMetrics&) { return true; }, {}, 0, [&] {
+  GanStep step(g, d, og, od);
+  step.after_g_step = [&] {
     averager.update(g);
     ++g_steps;
-  });
+  };
+  fit(step, real, o);
   CHECK(g_steps == o.epochs * (2048 / 64));
   for (G1* net : {&g, &average}) {
     std::vector<float> after(1000);
@@ -122,64 +121,63 @@ TEST_CASE("a weight average is decay * average + (1 - decay) * weights after eac
   CHECK_THROWS_WITH_AS(WeightAverage<G1>(average, 1.0f), doctest::Contains("is not in [0, 1)"), Error);
 }
 
-TEST_CASE("a GAN run resumed from its checkpoint ends where an unbroken run ends") {
+TEST_CASE("a GAN run resumed from its record ends where an unbroken run ends") {
   const Dataset real = gaussian(512);
-  GanOptions o;
-  o.epochs = 2;
-  o.batch = 32;
-  o.progress = false;
-  o.flip_probability = 0.05f;
-  o.real_label = 0.9f;
-  auto keep = [](const GanEpochMetrics&) { return true; };
+  const GanOptions gan{.real_label = 0.9f, .flip_probability = 0.05f};
+  FitOptions o{.epochs = 2, .batch = 32, .progress = false};
   auto ga = G1::make(seed{1});
   auto da = D1::make(seed{2});
   Adam oga, oda;
-  fit_gan(ga, da, oga, oda, real, o, keep);
+  GanStep sa(ga, da, oga, oda, gan);
+  fit(sa, real, o);
 
   const auto dir = std::filesystem::temp_directory_path() / "ctnet-test-gan-resume";
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const std::string path = (dir / "c.safetensors").string();
+  o.backup = (dir / "c.safetensors").string();
   {
     auto gb = G1::make(seed{1});
     auto db = D1::make(seed{2});
     Adam ogb, odb;
-    GanOptions one = o;
+    GanStep sb(gb, db, ogb, odb, gan);
+    FitOptions one = o;
     one.epochs = 1;
-    fit_gan(gb, db, ogb, odb, real, one, keep);
-    CheckpointWriter w;
-    w.add_model("generator", gb);
-    w.add_model("discriminator", db);
-    w.add_optimizer("generator_optimizer", ogb);
-    w.add_optimizer("discriminator_optimizer", odb);
-    w.write(path);
+    fit(sb, real, one);
   }
   auto gc = G1::make(seed{8});
   auto dc = D1::make(seed{9});
   Adam ogc, odc;
-  CheckpointReader r(path);
-  r.load_model("generator", gc);
-  r.load_model("discriminator", dc);
-  r.load_optimizer("generator_optimizer", ogc, gc);
-  r.load_optimizer("discriminator_optimizer", odc, dc);
-  fit_gan(gc, dc, ogc, odc, real, o, keep, {}, 1);
+  GanStep sc(gc, dc, ogc, odc, gan);
+  o.resume = true;
+  fit(sc, real, o);
   CHECK(params_of(gc) == params_of(ga));
   CHECK(params_of(dc) == params_of(da));
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a diverging GAN stops with an error naming the step, after the caller saved") {
+TEST_CASE("a diverging GAN stops with an error naming the figure, epoch and step, its record whole") {
   auto g = G1::make(seed{1});
   auto d = D1::make(seed{2});
   Adam og, od;
-  og.lr = od.lr = 1e30f;  // diverges at once
-  GanOptions o;
-  o.epochs = 3;
-  o.batch = 32;
-  o.progress = false;
+  const auto dir = std::filesystem::temp_directory_path() / "ctnet-test-gan-diverge";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string record = (dir / "c.safetensors").string();
   const Dataset real = gaussian(256);
-  bool saved = false;
-  CHECK_THROWS_WITH_AS(fit_gan(g, d, og, od, real, o, [](const GanEpochMetrics&) { return true; },
-                               [&] { saved = true; }),
-                       doctest::Contains("loss is"), Error);
-  CHECK(saved);
+  GanStep step(g, d, og, od);
+  fit(step, real, {.epochs = 1, .batch = 32, .progress = false, .backup = record});
+  og.lr = od.lr = 1e30f;  // diverges at once
+  std::string message;
+  try {
+    fit(step, real, {.epochs = 3, .batch = 32, .progress = false, .backup = record, .resume = true});
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  MESSAGE(message);
+  CHECK(message.starts_with("training diverged: "));
+  CHECK(message.find("_loss is ") != std::string::npos);
+  CHECK(message.find(" at epoch 2, step ") != std::string::npos);
+  CHECK(message.find("holds the state after epoch 1") != std::string::npos);
+  CHECK(CheckpointReader(record).get("epoch") == "1");  // the last whole epoch, untouched
+  std::filesystem::remove_all(dir);
 }

@@ -2,6 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <ctnet/ctnet.hpp>
+#include <ctnet/model/hana.hpp>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/equal.hpp>
+#include <boost/hana/length.hpp>
 
 #include "gradcheck.hpp"
 
@@ -148,4 +153,19 @@ TEST_CASE("buffer plan: in-place activations, shared views, a Dropout after Leak
   static_assert(A::plan.fused[0] && A::plan.absorbed[1] && !A::plan.fused[3]);
   using B = Sequential<Input<4>, LeakyReLU<0.2f>, Dropout<0.4f>>;
   static_assert(B::plan.out[1] != B::plan.out[0]);
+}
+
+TEST_CASE("the opt-in Boost.Hana view of a network's layers") {
+  namespace hana = boost::hana;
+  using Net = Sequential<Input<4>, Dense<3>, ReLU, Dense<2>>;
+  static_assert(hana::length(layer_types<Net>) == hana::size_c<3>);
+  static_assert(layer_types<Net>[hana::size_c<1>] == hana::type_c<ReLU>);
+  auto net = Net::make(seed{1});
+  std::size_t params = 0, layers = 0;
+  for_each_layer(net, [&](auto& layer) {
+    ++layers;
+    layer.visit_params([&](const ParamRef& p) { params += p.value.size(); });
+  });
+  CHECK(layers == 3);
+  CHECK(params == Net::total_params);
 }

@@ -124,7 +124,8 @@ TEST_CASE("the Bernoulli and KL terms and the reparameterisation: values and gra
     p[i] = 1.0f / (1.0f + std::exp(-logits[i]));
     expect -= x[i] * std::log(p[i]) + (1 - x[i]) * std::log(1 - p[i]);
   }
-  CHECK(bernoulli_nll_probs(p, x, 2, d) == doctest::Approx(expect / 2).epsilon(1e-6));
+  using Reconstruction = NegativeElbo::Reconstruction;
+  CHECK(Reconstruction::value<true>(p, x, 2, 2, d) == doctest::Approx(expect / 2).epsilon(1e-6));
   for (std::size_t i = 0; i < 4; ++i) {
     auto lp = logits, lm = logits;
     lp[i] += 1e-3f;
@@ -132,7 +133,7 @@ TEST_CASE("the Bernoulli and KL terms and the reparameterisation: values and gra
     auto f = [&](const std::vector<float>& l) {
       std::vector<float> q(4), scratch(4);
       for (std::size_t j = 0; j < 4; ++j) q[j] = 1.0f / (1.0f + std::exp(-l[j]));
-      return bernoulli_nll_probs(q, x, 2, scratch);
+      return Reconstruction::value<true>(q, x, 2, 2, scratch);
     };
     CHECK(d[i] == doctest::Approx((f(lp) - f(lm)) / 2e-3).epsilon(1e-2).scale(1e-3));
   }
@@ -141,7 +142,7 @@ TEST_CASE("the Bernoulli and KL terms and the reparameterisation: values and gra
   std::vector<float> dm(4, 0.0f), dlv(4, 0.0f);
   double kl = 0.0;
   for (std::size_t i = 0; i < 4; ++i) kl += 0.5 * (std::exp(lv[i]) + m[i] * m[i] - 1 - lv[i]);
-  CHECK(kl_to_standard_normal(m, lv, 2, dm, dlv) == doctest::Approx(kl / 2).epsilon(1e-6));
+  CHECK(NegativeElbo::kl(m, lv, 2, dm, dlv) == doctest::Approx(kl / 2).epsilon(1e-6));
   CHECK(dm[0] == 0.0f);
   CHECK(dlv[0] == 0.0f);
   CHECK(dm[3] == doctest::Approx(1.0));                          // m / n
@@ -165,7 +166,7 @@ TEST_CASE("the negative ELBO's gradient reaches every parameter of a conv VAE (f
   check_elbo_gradients<ConvVae>();
 }
 
-TEST_CASE("a Sigmoid fused into the loss: backward<1> gives the loss's gradient, not times sigmoid'") {
+TEST_CASE("a Sigmoid fused into the loss: backprop gives the loss's gradient, not times sigmoid'") {
   // Dense + Sigmoid are fused in the forward pass; leaving the Sigmoid out of
   // backward must also leave its derivative out.
   using Net = Sequential<Input<5>, Dense<3>, Sigmoid>;
@@ -176,12 +177,11 @@ TEST_CASE("a Sigmoid fused into the loss: backward<1> gives the loss's gradient,
   for (auto& v : t) v = rng.uniform();
   auto loss = [&] {
     std::vector<float> scratch(6);
-    return binary_cross_entropy_probs(net.forward(x, 2), t, scratch);
+    return BinaryCrossEntropy::value<true>(net.forward(x, 2), t, 2, 3, scratch);
   };
   net.zero_grad();
-  const auto p = net.forward(x, 2);
-  binary_cross_entropy_probs(p, t, net.output_grad());
-  const auto dx = net.backward<1>(true);
+  net.forward(x, 2);
+  const auto dx = backprop(net, BinaryCrossEntropy{}, std::span<const float>(t), true).input_grad;
   const std::vector<float> dx_copy(dx.begin(), dx.end());
   for (std::size_t i = 0; i < x.size(); ++i) {
     const float saved = x[i];
@@ -203,51 +203,46 @@ TEST_CASE("normal_quantile matches known values and inverts the CDF") {
     CHECK(0.5 * std::erfc(-normal_quantile(p) / std::sqrt(2.0)) == doctest::Approx(p).epsilon(1e-12));
 }
 
-TEST_CASE("a VAE run resumed from its checkpoint ends where an unbroken run ends") {
+TEST_CASE("a VAE run resumed from its record ends where an unbroken run ends") {
   const Dataset train = noise_images(100, 1), test = noise_images(30, 2);  // partial batches
-  VaeOptions o;
-  o.epochs = 2;
-  o.batch = 32;
-  o.progress = false;
-  auto keep_going = [](const VaeEpochMetrics&) { return true; };
+  FitOptions o{.epochs = 2, .batch = 32, .validation = &test, .validation_batch = 32, .progress = false};
   using V = zoo::report1::MlpVae;
   auto whole = V::make(seed{3});
   Adam ea, da;
-  const auto h = fit_vae(whole, ea, da, train, test, o, keep_going);
-  REQUIRE(h.size() == 2);
-  CHECK(h[1].train.loss() < h[0].train.loss());
+  VaeStep sa(whole, ea, da);
+  const History h = fit(sa, train, o);
+  REQUIRE(h.epochs.size() == 2);
+  CHECK(h.epochs[1]["loss"] < h.epochs[0]["loss"]);
 
   const auto dir = std::filesystem::temp_directory_path() / "ctnet-test-vae-resume";
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const std::string path = (dir / "c.safetensors").string();
+  o.backup = (dir / "c.safetensors").string();
+  o.tags["dataset"] = "noise";
   {
     auto first = V::make(seed{3});
     Adam e1, d1;
-    VaeOptions one = o;
+    VaeStep s1(first, e1, d1);
+    FitOptions one = o;
     one.epochs = 1;
-    fit_vae(first, e1, d1, train, test, one, keep_going);
-    CheckpointWriter w;
-    w.add_model("encoder", first.encoder);
-    w.add_model("decoder", first.decoder);
-    w.add_optimizer("encoder_optimizer", e1);
-    w.add_optimizer("decoder_optimizer", d1);
-    w.write(path);
+    fit(s1, train, one);
   }
   auto resumed = V::make(seed{99});  // other weights, all overwritten by the load
   Adam e2, d2;
-  CheckpointReader r(path);
-  r.load_model("encoder", resumed.encoder);
-  r.load_model("decoder", resumed.decoder);
-  r.load_optimizer("encoder_optimizer", e2, resumed.encoder);
-  r.load_optimizer("decoder_optimizer", d2, resumed.decoder);
-  const auto h2 = fit_vae(resumed, e2, d2, train, test, o, keep_going, 1);
-  REQUIRE(h2.size() == 1);
-  CHECK(h2[0].test.loss() == h[1].test.loss());
+  VaeStep s2(resumed, e2, d2);
+  o.resume = true;
+  o.tags["dataset"] = "other";
+  CHECK_THROWS_WITH_AS(fit(s2, train, o), doctest::Contains("written with dataset noise, resumed with dataset other"),
+                       Error);
+  o.tags["dataset"] = "noise";
+  const History h2 = fit(s2, train, o);
+  REQUIRE(h2.epochs.size() == 2);
+  CHECK(h2.epochs[1]["val_loss"] == h.epochs[1]["val_loss"]);
   CHECK(params_of(resumed.encoder) == params_of(whole.encoder));
   CHECK(params_of(resumed.decoder) == params_of(whole.decoder));
   // The encoder's parts are distinct models in the checkpoint: loading the
   // decoder's weights into the encoder's log-variance head fails, naming both.
-  CHECK_THROWS_WITH_AS(r.load_model("decoder", resumed.encoder.b),
+  CHECK_THROWS_WITH_AS(CheckpointReader(o.backup).load_model("decoder", resumed.encoder.b),
                        doctest::Contains("checkpoint of another model"), Error);
   std::filesystem::remove_all(dir);
 }
@@ -261,13 +256,12 @@ TEST_CASE("the MLP VAE trained one epoch on MNIST gets its test negative ELBO un
   const Dataset train = load_mnist(dir, true, Scale::unit), test = load_mnist(dir, false, Scale::unit);
   auto v = zoo::report1::MlpVae::make(seed{42});
   Adam e, d;
-  VaeOptions o;
-  o.epochs = 1;
-  o.progress = false;
-  const auto h = fit_vae(v, e, d, train, test, o, [](const VaeEpochMetrics&) { return true; });
-  REQUIRE(h.size() == 1);
-  MESSAGE("test negative ELBO " << h[0].test.loss() << " (reconstruction " << h[0].test.reconstruction
-                                << ", KL " << h[0].test.kl << ")");
-  CHECK(h[0].test.loss() < 185.0);
-  CHECK(h[0].test.kl > 1.0);  // the latent code is used: no posterior collapse
+  VaeStep step(v, e, d);
+  const History h = fit(step, train, {.epochs = 1, .batch = 128, .validation = &test, .progress = false});
+  REQUIRE(h.epochs.size() == 1);
+  const EpochLog& m = h.back();
+  MESSAGE("test negative ELBO " << m["val_loss"] << " (reconstruction " << m["val_reconstruction"] << ", KL "
+                                << m["val_kl"] << ")");
+  CHECK(m["val_loss"] < 185.0);
+  CHECK(m["val_kl"] > 1.0);  // the latent code is used: no posterior collapse
 }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
+#include <harness/flags.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/zoo/report1_cnn.hpp>
 

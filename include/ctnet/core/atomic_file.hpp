@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <fcntl.h>
@@ -95,6 +96,11 @@ inline void write_file_atomic(const std::string& path,
 /// Writes `bytes` to `path` atomically (see AtomicFile).
 inline void write_file_atomic(const std::string& path, std::span<const std::uint8_t> bytes) {
   write_file_atomic(path, {bytes});
+}
+
+/// Writes `text` to `path` atomically (see AtomicFile).
+inline void write_text_atomic(const std::string& path, std::string_view text) {
+  write_file_atomic(path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
 }  // namespace ctnet

@@ -4,6 +4,9 @@
 // Its what() is a single line meant to be printed as is.
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace ctnet {
 
@@ -12,5 +15,11 @@ class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
+
+/// Throws ctnet::Error with a message formatted by fmt: fail("{}: truncated", path).
+template <class... Args>
+[[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) {
+  throw Error(fmt::format(f, std::forward<Args>(args)...));
+}
 
 }  // namespace ctnet

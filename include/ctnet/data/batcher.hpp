@@ -158,4 +158,18 @@ inline void gather(const Dataset& data, std::span<const std::size_t> idx,
   }
 }
 
+/// Copies the target tensors of the samples `idx` into `out` (idx.size() *
+/// data.target_size floats). Throws ctnet::Error when the data has no targets
+/// or the buffer is too small.
+inline void gather_targets(const Dataset& data, std::span<const std::size_t> idx, std::span<float> out) {
+  const std::size_t s = data.target_size;
+  if (s == 0 || data.targets.size() < data.count * s) fail("gather: the dataset has no targets");
+  if (out.size() < idx.size() * s)
+    fail("gather: target buffer holds {} floats, {} samples need {}", out.size(), idx.size(), idx.size() * s);
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    if (idx[k] >= data.count) fail("gather: index {} is outside a dataset of {} samples", idx[k], data.count);
+    std::copy_n(data.targets.data() + idx[k] * s, s, out.data() + k * s);
+  }
+}
+
 }  // namespace ctnet

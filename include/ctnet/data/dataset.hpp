@@ -35,8 +35,12 @@ inline std::uint8_t to_byte(float v, Scale scale) {
 /// image in `labels` (empty for an unlabelled dataset).
 struct Dataset {
   std::size_t count = 0, height = 0, width = 0, channels = 0;
-  std::vector<float> images;
-  std::vector<std::uint8_t> labels;
+  std::vector<float> images{};
+  std::vector<std::uint8_t> labels{};
+  /// Per-sample target tensors (regression, autoencoders): `target_size`
+  /// floats per sample, or empty.
+  std::vector<float> targets{};
+  std::size_t target_size = 0;
 
   /// Floats per image: height * width * channels.
   std::size_t sample_size() const { return height * width * channels; }
@@ -64,6 +68,11 @@ inline Dataset subset(const Dataset& data, std::size_t first, std::size_t count)
   if (!data.labels.empty()) {
     const auto lab0 = data.labels.begin() + static_cast<std::ptrdiff_t>(first);
     out.labels.assign(lab0, lab0 + static_cast<std::ptrdiff_t>(count));
+  }
+  out.target_size = data.target_size;
+  if (!data.targets.empty()) {
+    const auto t0 = data.targets.begin() + static_cast<std::ptrdiff_t>(first * data.target_size);
+    out.targets.assign(t0, t0 + static_cast<std::ptrdiff_t>(count * data.target_size));
   }
   return out;
 }

@@ -70,12 +70,14 @@ class Sequential
   /// Multiply-adds x 2 of one sample's forward pass.
   static constexpr double flops = detail::sum_flops<bound>::value;
 
-  Sequential() = default;
+  /// A network initialised from seed 0 (glorot-uniform kernels, zero biases),
+  /// so that `Net net;` is never silently all zeros; `make` chooses the seed.
+  Sequential() { initialize(seed{0}); }
 
   /// A network with parameters initialised from a seed: kernels by `init`,
   /// biases zero (Keras's defaults with the default `init`).
   static Sequential make(seed s, Init init = Init::glorot_uniform) {
-    Sequential net;
+    Sequential net(uninitialised);
     net.initialize(s, init);
     return net;
   }
@@ -117,6 +119,14 @@ class Sequential
     }(std::make_index_sequence<live>{});
     last_n_ = n;
     return output();
+  }
+
+  /// Inference (no dropout, BatchNorm's moving statistics) through a const
+  /// network: the outputs of n samples x, valid until the next pass. The
+  /// network's scratch buffers are reused, so one object serves one caller at
+  /// a time.
+  std::span<const float> infer(std::span<const float> x, std::size_t n) const {
+    return const_cast<Sequential*>(this)->forward(x, n, false);
   }
 
   /// The last forward pass's outputs.
@@ -191,6 +201,10 @@ class Sequential
   }
 
  private:
+  struct uninitialised_t {};
+  static constexpr uninitialised_t uninitialised{};
+  explicit Sequential(uninitialised_t) {}
+
   /// Adds the seconds of its lifetime to *sink when enabled.
   struct Timer {
     using clock = std::chrono::steady_clock;
@@ -234,12 +248,14 @@ class Sequential
     }
   }
 
-  typename list_apply<std::tuple, bound>::type layers_;
-  std::vector<Buffer> acts_, grads_;
-  std::size_t capacity_ = 0, last_n_ = 0;
+  // Mutable: a pass writes the buffers, the layers' scratch and the counters
+  // but no parameter, so inference works on a const network (`infer`).
+  mutable typename list_apply<std::tuple, bound>::type layers_;
+  mutable std::vector<Buffer> acts_, grads_;
+  mutable std::size_t capacity_ = 0, last_n_ = 0;
   bool profile_ = false;
-  std::array<LayerSeconds, depth> layer_seconds_{};
-  Rng rng_{0};
+  mutable std::array<LayerSeconds, depth> layer_seconds_{};
+  mutable Rng rng_{0};
 };
 
 /// Total parameters, as Keras's `model.count_params()` (trainable and not).

@@ -13,8 +13,9 @@
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/layers/sigmoid.hpp>
+#include <ctnet/loss/loss.hpp>
+#include <ctnet/loss/negative_elbo.hpp>
 #include <ctnet/model/two_heads.hpp>
-#include <ctnet/train/losses.hpp>
 
 namespace ctnet {
 
@@ -48,13 +49,6 @@ using vae_checks = then_check_t<
                  shape_pairing_t<pairing::decoder_output_is_encoder_input,
                                  typename Decoder::output_shape, typename Encoder::input_shape>>>;
 }  // namespace detail
-
-/// The two terms of the negative ELBO, in nats per image.
-struct ElboTerms {
-  double reconstruction = 0.0;  ///< -log p(x | z), Bernoulli, summed over pixels
-  double kl = 0.0;              ///< KL(q(z | x) || N(0, I))
-  double loss() const { return reconstruction + kl; }
-};
 
 /// An encoder `TwoHeads<Body, MeanHead, LogVarHead>` and a decoder
 /// `Sequential<Input<latent...>, ..., Sigmoid>` as one type. The latent shapes
@@ -96,8 +90,7 @@ class Vae
   /// parameter's gradient. `training` mode of the layers follows `train`.
   ElboTerms pass(std::span<const float> x, std::size_t n, Rng& rng, bool train) {
     if (x.size() < n * sample)
-      throw Error("Vae: input holds " + std::to_string(x.size()) + " floats, " +
-                  std::to_string(n) + " images need " + std::to_string(n * sample));
+      fail("Vae: input holds {} floats, {} images need {}", x.size(), n, n * sample);
     reserve(n);
     const std::size_t m = n * latent;
     const std::span<float> eps{eps_.data(), m}, z{z_.data(), m};
@@ -113,16 +106,19 @@ class Vae
     reparameterise(mean, log_var, eps, z);
     const auto p = decoder.forward(z, n, train);
     ElboTerms t;
-    t.reconstruction = bernoulli_nll_probs(p, x.first(n * sample), n, decoder.output_grad());
+    using Reconstruction = NegativeElbo::Reconstruction;
+    constexpr std::size_t skip = fused_layers<Reconstruction, Decoder>;  // the Sigmoid
+    t.reconstruction = Reconstruction::template value<skip == 1>(p, x.first(n * sample), n, sample,
+                                                                 decoder.output_grad());
     auto dmean = encoder.a.output_grad(), dlog_var = encoder.b.output_grad();
     if (train) {
-      const auto dz = decoder.template backward<1>(true);
+      const auto dz = decoder.template backward<skip>(true);
       reparameterise_backward(dz, log_var, eps, dmean, dlog_var);
     } else {
       std::fill(dmean.begin(), dmean.end(), 0.0f);
       std::fill(dlog_var.begin(), dlog_var.end(), 0.0f);
     }
-    t.kl = kl_to_standard_normal(mean, log_var, n, dmean, dlog_var);
+    t.kl = NegativeElbo::kl(mean, log_var, n, dmean, dlog_var);
     if (train) encoder.backward(false);
     return t;
   }

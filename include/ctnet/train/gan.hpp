@@ -1,15 +1,15 @@
 #pragma once
-// The GAN training loop: alternating discriminator and generator steps,
-// binary cross-entropy on logits (or fused with a final Sigmoid), one-sided
-// label smoothing, noisy labels, k discriminator steps per generator step,
-// separate optimizers. The generator trains through the discriminator: the
-// discriminator's input gradient is the generator's output gradient.
+// Training a GAN: the step `fit` runs (alternating discriminator and
+// generator updates, one-sided label smoothing, noisy labels, k discriminator
+// steps per generator step, separate optimizers), and sampling from a trained
+// generator.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -20,25 +20,18 @@
 #include <ctnet/layers/sigmoid.hpp>
 #include <ctnet/model/concat.hpp>
 #include <ctnet/model/gan_pair.hpp>
-#include <ctnet/train/losses.hpp>
-#include <ctnet/train/progress.hpp>
+#include <ctnet/loss/binary_cross_entropy.hpp>
+#include <ctnet/loss/loss.hpp>
+#include <ctnet/train/fit.hpp>
+#include <ctnet/train/metrics.hpp>
 
 namespace ctnet {
 
+/// The GAN step's own settings (epochs, batch and seed are FitOptions').
 struct GanOptions {
-  std::size_t epochs = 1;
-  std::size_t batch = 128;      ///< real images per discriminator step (as many fakes)
-  std::uint64_t seed = 42;
-  float real_label = 1.0f;      ///< 0.9 for one-sided label smoothing
+  float real_label = 1.0f;        ///< 0.9 for one-sided label smoothing
   float flip_probability = 0.0f;  ///< each discriminator label flipped with this probability
-  std::size_t d_steps = 1;      ///< discriminator steps per generator step
-  bool progress = true;
-};
-
-/// One epoch's figures, as written to metrics.csv.
-struct GanEpochMetrics {
-  std::size_t epoch = 0;  ///< counted from 1
-  double d_loss = 0.0, g_loss = 0.0, d_acc_real = 0.0, d_acc_fake = 0.0, seconds = 0.0;
+  std::size_t d_steps = 1;        ///< discriminator steps per generator step
 };
 
 /// Fills `z` with standard normal noise.
@@ -68,149 +61,138 @@ std::span<const float> forward_with(Net& net, std::span<const float> x, std::spa
   else return net.forward(x, n, training);
 }
 
-/// Trains a generator and a discriminator. Calls `on_epoch` after each epoch
-/// (metrics, checkpoints, sample grids; return false to stop) and
-/// `on_diverged` before throwing when a loss becomes NaN or infinite, so the
-/// caller can save what was trained. Batches and noise depend only on (seed,
-/// epoch), so a run resumed at `first_epoch` continues as if never stopped.
-/// `after_g_step`, if given, runs after every generator update (a weight
-/// average, for instance).
+/// The GAN step: the discriminator on a real batch and on as many generated
+/// samples (gradients accumulate, one optimizer step), then, every `d_steps`
+/// steps, the generator through the discriminator (non-saturating loss: D's
+/// targets are "real"; D's input gradient is G's output gradient). Binary
+/// cross-entropy, fused with D's final Sigmoid or on its logits. A conditional
+/// pair (`Conditional<G>`) gets real images with their one-hot labels and
+/// generated ones with uniform random labels. Reports "d_loss", "g_loss" and
+/// D's accuracy on real and generated samples ("d_acc_real", "d_acc_fake").
+/// Checkpoints name the networks "generator" and "discriminator".
 template <class G, class D, class OptG, class OptD>
-std::vector<GanEpochMetrics> fit_gan(G& gen, D& disc, OptG& opt_g, OptD& opt_d, const Dataset& real,
-                                     const GanOptions& o,
-                                     const std::function<bool(const GanEpochMetrics&)>& on_epoch,
-                                     const std::function<void()>& on_diverged = {},
-                                     std::size_t first_epoch = 0,
-                                     const std::function<void()>& after_g_step = {}) {
+class GanStep {
   using Pair = GanPair<G, D>;  // the shapes must agree (a compile error otherwise)
-  constexpr std::size_t latent = Pair::latent_shape::size, sample = Pair::sample_shape::size;
   static_assert(D::output_shape::size == 1, "the discriminator must output one value per sample");
-  if (real.sample_size() != sample)
-    throw Error("fit_gan: real samples of " + std::to_string(real.sample_size()) +
-                " values, the generator makes " + std::to_string(sample));
-  if (o.batch == 0 || o.d_steps == 0) throw Error("fit_gan: batch and d_steps must be positive");
-  constexpr std::size_t k = condition_size<G>;  // classes of a conditional GAN, else 0
-  if (k > 0 && real.labels.size() != real.count)
-    throw Error("fit_gan: a conditional GAN needs labelled images");
-  const std::size_t b = o.batch;
-  gen.reserve(b);
-  disc.reserve(b);
-  std::vector<float> x(b * sample), z(b * latent), targets(b), ones(b, 1.0f);
-  std::vector<float> c_real(b * k), c_fake(b * k);
-  std::vector<std::uint8_t> labels(k > 0 ? b : 0);
-  // Uniform random labels for n generated samples (conditional GANs only).
-  auto fake_labels = [&](Rng& rng, std::size_t n) {
-    if constexpr (k > 0) {
-      for (std::size_t i = 0; i < n; ++i) labels[i] = static_cast<std::uint8_t>(rng.below(k));
-      one_hot({labels.data(), n}, k, c_fake);
-    }
-  };
-  Batcher batcher(real.count, b, o.seed);
-  std::vector<GanEpochMetrics> history;
 
+ public:
+  static constexpr std::size_t latent = Pair::latent_shape::size, sample = Pair::sample_shape::size;
+  static constexpr std::size_t k = condition_size<G>;  // classes of a conditional GAN, else 0
+
+  GanStep(G& gen, D& disc, OptG& opt_g, OptD& opt_d, GanOptions o = {})
+      : gen_(gen), disc_(disc), opt_g_(opt_g), opt_d_(opt_d), o_(o) {
+    if (o_.d_steps == 0) fail("GanStep: d_steps must be positive");
+  }
+  /// Runs after every generator update (a weight average, for instance).
+  std::function<void()> after_g_step;
+
+  void check(const Dataset& real, std::string_view role) const {
+    if (real.sample_size() != sample)
+      fail("{}: samples of {} values, the generator makes {}", role, real.sample_size(), sample);
+    if (k > 0 && real.labels.size() != real.count)
+      fail("{}: a conditional GAN needs labelled images", role);
+    if (k > 0)
+      for (std::size_t i = 0; i < real.count; ++i)
+        if (real.labels[i] >= k)
+          fail("{}: label {} of sample {} is not below the generator's {} classes", role, real.labels[i], i, k);
+  }
+  void reserve(std::size_t b) {
+    gen_.reserve(b);
+    disc_.reserve(b);
+    x_.resize(b * sample);
+    z_.resize(b * latent);
+    targets_.resize(b);
+    ones_.assign(b, 1.0f);
+    c_real_.resize(b * k);
+    c_fake_.resize(b * k);
+    labels_.resize(k > 0 ? b : 0);
+  }
+
+  Metrics train_batch(const Dataset& real, std::span<const std::size_t> idx, StepContext& ctx) {
+    const std::size_t n = idx.size();
+    Rng& rng = ctx.rng;
+    gather(real, idx, x_, labels_);
+    if constexpr (k > 0) one_hot({labels_.data(), n}, k, c_real_);
+    // Discriminator: real images, then as many generated ones.
+    disc_.zero_grad();
+    sample_noise(rng, {z_.data(), n * latent});
+    fake_labels(rng, n);
+    const auto fake = forward_with(gen_, {z_.data(), n * latent}, c_fake_, n, true);
+    std::size_t real_right = 0, fake_right = 0;
+    const double d_real = d_pass({x_.data(), n * sample}, c_real_, n, o_.real_label, true, rng, real_right);
+    const double d_fake = d_pass(fake, c_fake_, n, 0.0f, false, rng, fake_right);
+    Metrics m;
+    m.add("d_loss", 0.5 * (d_real + d_fake));
+    if (!std::isfinite(d_real + d_fake)) return m;  // the loop stops before any update
+    opt_d_.step(disc_);
+    // Generator, every d_steps discriminator steps: make D call fakes real.
+    double g_loss = 0.0, g_weight = 0.0;
+    if ((ctx.step + 1) % o_.d_steps == 0) {
+      sample_noise(rng, {z_.data(), n * latent});
+      fake_labels(rng, n);
+      gen_.zero_grad();
+      forward_with(gen_, {z_.data(), n * latent}, c_fake_, n, true);
+      forward_with(disc_, gen_.output(), c_fake_, n, true);
+      const Backprop r = backprop(disc_, BinaryCrossEntropy{}, {ones_.data(), n}, true);
+      g_loss = r.loss;
+      g_weight = 1.0;
+      if (std::isfinite(g_loss)) {
+        std::copy(r.input_grad.begin(), r.input_grad.end(), gen_.output_grad().begin());
+        gen_.backward(false);
+        opt_g_.step(gen_);
+        if (after_g_step) after_g_step();
+      }
+    }
+    const double w = static_cast<double>(n);
+    m.add("g_loss", g_loss, g_weight);
+    m.add("d_acc_real", static_cast<double>(real_right) / w, w);
+    m.add("d_acc_fake", static_cast<double>(fake_right) / w, w);
+    return m;
+  }
+
+  template <class F>
+  void visit_networks(F&& f) {
+    f("generator", gen_);
+    f("discriminator", disc_);
+  }
+  template <class F>
+  void visit_optimizers(F&& f) {
+    f("generator_optimizer", opt_g_, gen_);
+    f("discriminator_optimizer", opt_d_, disc_);
+  }
+
+ private:
+  // Uniform random labels for n generated samples (conditional GANs only).
+  void fake_labels(Rng& rng, std::size_t n) {
+    if constexpr (k > 0) {
+      for (std::size_t i = 0; i < n; ++i) labels_[i] = static_cast<std::uint8_t>(rng.below(k));
+      one_hot({labels_.data(), n}, k, c_fake_);
+    }
+  }
   // One discriminator pass with labels `target` (flipped with probability
   // flip_probability); gradients accumulate. Returns the loss, counts correct.
-  auto d_pass = [&](std::span<const float> input, std::span<const float> cond, std::size_t n,
-                    float target, bool is_real, Rng& rng, std::size_t& correct) {
+  double d_pass(std::span<const float> input, std::span<const float> cond, std::size_t n,
+                float target, bool is_real, Rng& rng, std::size_t& correct) {
     for (std::size_t i = 0; i < n; ++i) {
-      const bool flip = o.flip_probability > 0.0f && rng.uniform() < o.flip_probability;
-      targets[i] = flip ? (is_real ? 0.0f : o.real_label) : target;
+      const bool flip = o_.flip_probability > 0.0f && rng.uniform() < o_.flip_probability;
+      targets_[i] = flip ? (is_real ? 0.0f : o_.real_label) : target;
     }
-    const auto out = forward_with(disc, input, cond, n, true);
+    const auto out = forward_with(disc_, input, cond, n, true);
     for (std::size_t i = 0; i < n; ++i) {
       const bool says_real = ends_with_sigmoid<D> ? out[i] > 0.5f : out[i] > 0.0f;
       correct += says_real == is_real;
     }
-    double loss;
-    if constexpr (ends_with_sigmoid<D>) {
-      loss = binary_cross_entropy_probs(out, {targets.data(), n}, disc.output_grad());
-      disc.template backward<1>(false);
-    } else {
-      loss = binary_cross_entropy_logits(out, {targets.data(), n}, disc.output_grad());
-      disc.backward(false);
-    }
-    return loss;
-  };
-
-  for (std::size_t epoch = first_epoch; epoch < o.epochs; ++epoch) {
-    batcher.start_epoch(epoch);
-    Rng rng(o.seed * 0x9E3779B97F4A7C15ull + epoch + 1);
-    reseed_dropout(gen, o.seed * 31 + epoch);
-    reseed_dropout(disc, o.seed * 37 + epoch);
-    Progress progress("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(o.epochs),
-                      real.count, o.progress);
-    double d_sum = 0.0, g_sum = 0.0;
-    std::size_t d_count = 0, g_count = 0, seen = 0, real_right = 0, fake_right = 0, step = 0;
-    auto check = [&](double loss, const char* which) {
-      if (std::isfinite(loss)) return;
-      if (on_diverged) on_diverged();
-      throw Error(std::string(which) + " loss is " + std::to_string(loss) + " at epoch " +
-                  std::to_string(epoch + 1) + ", step " + std::to_string(step + 1) +
-                  "; the networks as they were before this step are saved");
-    };
-    for (auto idx = batcher.next(); !idx.empty(); idx = batcher.next(), ++step) {
-      const std::size_t n = idx.size();
-      gather(real, idx, x, labels);
-      if constexpr (k > 0) one_hot({labels.data(), n}, k, c_real);
-      // Discriminator: real images, then as many generated ones.
-      disc.zero_grad();
-      sample_noise(rng, {z.data(), n * latent});
-      fake_labels(rng, n);
-      const auto fake = forward_with(gen, {z.data(), n * latent}, c_fake, n, true);
-      const double d_real =
-          d_pass({x.data(), n * sample}, c_real, n, o.real_label, true, rng, real_right);
-      const double d_fake = d_pass(fake, c_fake, n, 0.0f, false, rng, fake_right);
-      check(d_real + d_fake, "discriminator");
-      opt_d.step(disc);
-      d_sum += 0.5 * (d_real + d_fake);
-      ++d_count;
-      seen += n;
-      // Generator, every d_steps discriminator steps: make D call fakes real.
-      if ((step + 1) % o.d_steps == 0) {
-        sample_noise(rng, {z.data(), n * latent});
-        fake_labels(rng, n);
-        gen.zero_grad();
-        forward_with(gen, {z.data(), n * latent}, c_fake, n, true);
-        const auto d_out = forward_with(disc, gen.output(), c_fake, n, true);
-        double g_loss;
-        std::span<const float> dx;
-        if constexpr (ends_with_sigmoid<D>) {
-          g_loss = binary_cross_entropy_probs(d_out, {ones.data(), n}, disc.output_grad());
-          dx = disc.template backward<1>(true);
-        } else {
-          g_loss = binary_cross_entropy_logits(d_out, {ones.data(), n}, disc.output_grad());
-          dx = disc.backward(true);
-        }
-        check(g_loss, "generator");
-        std::copy(dx.begin(), dx.end(), gen.output_grad().begin());
-        gen.backward(false);
-        opt_g.step(gen);
-        if (after_g_step) after_g_step();
-        g_sum += g_loss;
-        ++g_count;
-      }
-      char status[128];
-      std::snprintf(status, sizeof status, "d_loss %.4f  g_loss %.4f",
-                    d_sum / static_cast<double>(d_count),
-                    g_count ? g_sum / static_cast<double>(g_count) : 0.0);
-      progress.update(seen, status);
-    }
-    GanEpochMetrics m;
-    m.epoch = epoch + 1;
-    m.d_loss = d_sum / static_cast<double>(std::max<std::size_t>(d_count, 1));
-    m.g_loss = g_sum / static_cast<double>(std::max<std::size_t>(g_count, 1));
-    m.d_acc_real = static_cast<double>(real_right) / static_cast<double>(seen);
-    m.d_acc_fake = static_cast<double>(fake_right) / static_cast<double>(seen);
-    m.seconds = progress.seconds();
-    char status[160];
-    std::snprintf(status, sizeof status, "d_loss %.4f  g_loss %.4f  D(real) %.3f  D(fake) %.3f right",
-                  m.d_loss, m.g_loss, m.d_acc_real, m.d_acc_fake);
-    progress.finish(status);
-    history.push_back(m);
-    if (!on_epoch(m)) break;
+    return backprop(disc_, BinaryCrossEntropy{}, {targets_.data(), n}, false).loss;
   }
-  return history;
-}
+
+  G& gen_;
+  D& disc_;
+  OptG& opt_g_;
+  OptD& opt_d_;
+  GanOptions o_;
+  std::vector<float> x_, z_, targets_, ones_, c_real_, c_fake_;
+  std::vector<std::uint8_t> labels_;
+};
 
 /// Generates `count` samples from noise drawn with `seed`, into `out`
 /// (count * sample floats), in batches of `batch` (inference mode). A

@@ -1,13 +1,18 @@
 #pragma once
-// A progress line for long loops: done/total, images per second, ETA and a
+// A progress line for long loops: done/total, items per second, ETA and a
 // caller-supplied status (running loss and accuracy). On a terminal it
-// rewrites one line a few times a second; in a log it prints a line every
-// tenth of the work.
+// rewrites one line a few times a second; in a log it prints a line at each
+// tenth of the work that comes 10 s or more after the last line (so a short
+// epoch is one line). `finish` prints the final state once, with whatever
+// status the caller has by then (the validation figures).
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <iterator>
 #include <string>
+#include <string_view>
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 namespace ctnet {
@@ -18,46 +23,48 @@ class Progress {
 
   Progress(std::string label, std::size_t total, bool enabled = true)
       : label_(std::move(label)), total_(total), enabled_(enabled),
-        tty_(isatty(fileno(stderr)) != 0), start_(clock::now()), last_(start_) {}
+        tty_(isatty(fileno(stderr)) != 0), start_(clock::now()), last_(start_) {
+    line_.reserve(256);
+  }
 
-  /// Records that `done` of `total` items are finished. Takes a C string so
-  /// that a training step calling it allocates nothing.
-  void update(std::size_t done, const char* status = "") {
+  /// Records that `done` of `total` items are finished. The last state is
+  /// left to `finish`. Allocates nothing once the line has grown once.
+  void update(std::size_t done, std::string_view status = {}) {
     done_ = done;
-    if (!enabled_) return;
+    if (!enabled_ || done >= total_) return;
     const auto now = clock::now();
     const bool tick = tty_ ? now - last_ > std::chrono::milliseconds(250)
-                           : done * 10 / total_ > printed_tenths_;
-    if (!tick && done < total_) return;
+                           : done * 10 / total_ > printed_tenths_ && now - last_ > std::chrono::seconds(10);
+    if (!tick) return;
     last_ = now;
     printed_tenths_ = done * 10 / total_;
-    print(status, done >= total_);
+    print(status, false);
   }
 
   /// Seconds since construction.
   double seconds() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
 
-  /// Prints the final state of the line (ends it with a newline).
-  void finish(const char* status = "") {
+  /// Prints the final state of the line once (ends it with a newline).
+  void finish(std::string_view status = {}) {
     if (enabled_ && !finished_) print(status, true);
     finished_ = true;
   }
 
  private:
-  void print(const char* status, bool last) {
+  void print(std::string_view status, bool last) {
     const double s = seconds();
     const double rate = s > 0 ? static_cast<double>(done_) / s : 0.0;
-    const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0.0;
-    const int m = static_cast<int>(eta) / 60, sec = static_cast<int>(eta) % 60;
-    std::fprintf(stderr, "%s%s %zu/%zu  %.0f img/s  %s %d:%02d  %s%s", tty_ ? "\r\033[K" : "",
-                 label_.c_str(), done_, total_, rate, last ? "took" : "ETA",
-                 last ? static_cast<int>(s) / 60 : m, last ? static_cast<int>(s) % 60 : sec,
-                 status, (!tty_ || last) ? "\n" : "");
+    const double left = last ? s : (rate > 0 ? static_cast<double>(total_ - done_) / rate : 0.0);
+    const int whole = static_cast<int>(left);
+    line_.clear();
+    fmt::format_to(std::back_inserter(line_), "{}{} {}/{}  {:.0f} img/s  {} {}:{:02}  {}{}",
+                   tty_ ? "\r\033[K" : "", label_, done_, total_, rate, last ? "took" : "ETA",
+                   whole / 60, whole % 60, status, (!tty_ || last) ? "\n" : "");
+    std::fwrite(line_.data(), 1, line_.size(), stderr);
     std::fflush(stderr);
-    if (last) finished_ = true;
   }
 
-  std::string label_;
+  std::string label_, line_;
   std::size_t total_, done_ = 0, printed_tenths_ = 0;
   bool enabled_, tty_, finished_ = false;
   clock::time_point start_, last_;

@@ -4,11 +4,12 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
 
@@ -25,7 +26,7 @@ class Flags {
         continue;
       }
       if (a.rfind("--", 0) != 0 || a.size() < 3)
-        throw Error("unexpected argument '" + a + "' (flags look like --name value)");
+        fail("unexpected argument '{}' (flags look like --name value)", a);
       a = a.substr(2);
       const auto eq = a.find('=');
       if (eq != std::string::npos) {
@@ -43,37 +44,35 @@ class Flags {
     declare(name, "TEXT", fallback, help);
     auto it = values_.find(name);
     if (it == values_.end()) return fallback;
-    if (it->second.empty()) throw Error("--" + name + " needs a value");
+    if (it->second.empty()) fail("--{} needs a value", name);
     return it->second;
   }
 
   /// A non-negative integer flag; `min` is the smallest value accepted.
   std::uint64_t u64(const std::string& name, std::uint64_t fallback, const std::string& help,
                     std::uint64_t min = 0) {
-    declare(name, "N", std::to_string(fallback), help);
+    declare(name, "N", fmt::format("{}", fallback), help);
     auto it = values_.find(name);
     if (it == values_.end()) return fallback;
     std::uint64_t v = 0;
     const auto& s = it->second;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-      throw Error("--" + name + " expects a whole number, got '" + s + "'");
-    if (v < min) throw Error("--" + name + " must be at least " + std::to_string(min) + ", got " + s);
+      fail("--{} expects a whole number, got '{}'", name, s);
+    if (v < min) fail("--{} must be at least {}, got {}", name, min, s);
     return v;
   }
 
   /// A real-valued flag.
   double real(const std::string& name, double fallback, const std::string& help) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", fallback);
-    declare(name, "X", buf, help);
+    declare(name, "X", fmt::format("{:g}", fallback), help);
     auto it = values_.find(name);
     if (it == values_.end()) return fallback;
     const auto& s = it->second;
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-      throw Error("--" + name + " expects a number, got '" + s + "'");
+      fail("--{} expects a number, got '{}'", name, s);
     return v;
   }
 
@@ -84,7 +83,7 @@ class Flags {
     if (it == values_.end()) return false;
     if (it->second.empty() || it->second == "true" || it->second == "1") return true;
     if (it->second == "false" || it->second == "0") return false;
-    throw Error("--" + name + " is a switch; got the value '" + it->second + "'");
+    fail("--{} is a switch; got the value '{}'", name, it->second);
   }
 
   /// A flag whose value must be one of `choices`.
@@ -95,18 +94,18 @@ class Flags {
     const std::string v = str(name, fallback, help + " (" + list + ")");
     for (const auto& c : choices)
       if (c == v) return v;
-    throw Error("--" + name + " must be one of " + list + ", got '" + v + "'");
+    fail("--{} must be one of {}, got '{}'", name, list, v);
   }
 
   /// Call after reading every flag: rejects unknown ones; with --help prints
   /// the usage and returns true (the program should then exit 0).
   bool finish() {
     if (help_) {
-      std::printf("%s\n\nusage: %s [flags]\n%s", about_.c_str(), program_.c_str(), usage_.c_str());
+      fmt::print("{}\n\nusage: {} [flags]\n{}", about_, program_, usage_);
       return true;
     }
     for (const auto& [k, v] : values_)
-      if (!known_.count(k)) throw Error("unknown flag --" + k + " (see --help)");
+      if (!known_.count(k)) fail("unknown flag --{} (see --help)", k);
     return false;
   }
 

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
+#include <ctnet/core/atomic_file.hpp>
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/data/cifar10.hpp>
@@ -22,8 +22,10 @@
 #include <ctnet/io/image_grid.hpp>
 #include <ctnet/model/sequential.hpp>
 #include <ctnet/model/summary.hpp>
+#include <ctnet/train/callbacks/csv_logger.hpp>
+#include <ctnet/train/callbacks/lambda_callback.hpp>
+#include <ctnet/train/fit.hpp>
 #include <ctnet/train/gan.hpp>
-#include <ctnet/train/metrics_log.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/weight_average.hpp>
 
@@ -47,7 +49,7 @@ struct GanRunOptions {
 /// Reads the GAN flags. Defaults are the caller's (each report has its own).
 inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, const std::string& out) {
   GanRunOptions o = defaults;
-  o.common = common_options(f, defaults.gan.epochs, defaults.gan.batch, out);
+  o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out);
   if (o.common.dataset.empty()) o.common.dataset = "mnist";
   o.lr_g = f.real("lr-g", defaults.lr_g, "generator's Adam learning rate");
   o.lr_d = f.real("lr-d", defaults.lr_d, "discriminator's Adam learning rate");
@@ -71,15 +73,11 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
   o.ema = f.real("ema", defaults.ema,
                  "sample from a moving average of G's weights with this decay per step "
                  "(e.g. 0.999; 0: from G's last weights)");
-  o.gan.epochs = o.common.epochs;
-  o.gan.batch = o.common.batch;
-  o.gan.seed = o.common.seed;
-  o.gan.progress = o.common.progress;
   if (o.gan.real_label <= 0.0f || o.gan.real_label > 1.0f)
-    throw Error("--real-label must be in (0, 1]");
+    fail("--real-label must be in (0, 1]");
   if (o.gan.flip_probability < 0.0f || o.gan.flip_probability >= 0.5f)
-    throw Error("--flip must be in [0, 0.5)");
-  if (!(o.ema >= 0.0 && o.ema < 1.0)) throw Error("--ema must be in [0, 1)");
+    fail("--flip must be in [0, 0.5)");
+  if (!(o.ema >= 0.0 && o.ema < 1.0)) fail("--ema must be in [0, 1)");
   return o;
 }
 
@@ -87,16 +85,40 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
 inline Dataset load_training_images(const CommonOptions& c, Scale scale) {
   if (c.dataset == "cifar10") {
     if (c.data.empty())
-      throw Error("--dataset cifar10 needs --data DIR, a directory holding CIFAR-10's binary "
-                  "batches (data_batch_1.bin ... data_batch_5.bin)");
+      fail("--dataset cifar10 needs --data DIR, a directory holding CIFAR-10's binary batches "
+           "(data_batch_1.bin ... data_batch_5.bin)");
     return load_cifar10(c.data, true, scale);
   }
   return load_mnist(find_dataset_dir(c.dataset, c.data), true, scale);
 }
 
-/// Trains G against D as the options say and writes the run directory.
+/// The generator's weight average in the resume record: loaded when the
+/// record has one, else started from G's weights as they are then.
+template <class G>
+struct AverageInRecord {
+  G& gen;
+  WeightAverage<G>& averager;
+  G& average;
+  bool loaded = false;
+
+  void save(CheckpointWriter& w) const { w.add_model("generator_average", average); }
+  void load(const CheckpointReader& r) {
+    if (!r.has_model("generator_average")) {
+      fmt::print(stderr, "no weight average in the checkpoint: averaging from the next epoch\n");
+      return;
+    }
+    r.load_model("generator_average", average);
+    loaded = true;
+  }
+  void on_train_begin(FitState&) {
+    if (!loaded) averager.reset(gen);  // the average starts from G's current weights
+  }
+};
+
+/// Trains G against D as the options say and writes the run directory;
+/// returns the training history.
 template <class G, class D>
-int run_gan(const GanRunOptions& o) {
+History train_gan(const GanRunOptions& o) {
   using Pair = GanPair<G, D>;
   using Sample = typename Pair::sample_shape;
   static_assert(Sample::rank == 3, "GAN examples generate images (H x W x C)");
@@ -108,12 +130,9 @@ int run_gan(const GanRunOptions& o) {
     return subset(all, 0, o.train_limit);
   }();
   if (real.sample_size() != Sample::size)
-    throw Error("the " + c.dataset + " images are " + std::to_string(real.height) + "x" +
-                std::to_string(real.width) + "x" + std::to_string(real.channels) +
-                ", the generator makes " + std::to_string(h) + "x" + std::to_string(w) + "x" +
-                std::to_string(ch));
+    fail("the {} images are {}x{}x{}, the generator makes {}x{}x{}", c.dataset, real.height, real.width,
+         real.channels, h, w, ch);
   prepare_run_dir(c.out);
-  const std::string ckpt = c.out + "/checkpoint.safetensors", csv = c.out + "/metrics.csv";
 
   auto gen = G::make(seed{c.seed}, o.init);
   auto disc = D::make(seed{c.seed + 1}, o.init);
@@ -121,41 +140,14 @@ int run_gan(const GanRunOptions& o) {
   opt_g.lr = static_cast<float>(o.lr_g);
   opt_d.lr = static_cast<float>(o.lr_d);
   opt_g.beta1 = opt_d.beta1 = static_cast<float>(o.beta1);
+  GanStep step(gen, disc, opt_g, opt_d, o.gan);
   // With --ema, grids and samples come from `average`, a moving average of
   // G's weights updated after every generator step.
   const bool averaging = o.ema > 0.0;
   auto average = G::make(seed{c.seed}, o.init);
   WeightAverage<G> averager(average, static_cast<float>(o.ema));
-  bool average_loaded = false;
+  if (averaging) step.after_g_step = [&] { averager.update(gen); };
   G& sampler = averaging ? average : gen;
-  std::size_t first_epoch = 0;
-  if (c.resume && std::filesystem::exists(ckpt)) {
-    CheckpointReader r(ckpt);
-    r.load_model("generator", gen);
-    r.load_model("discriminator", disc);
-    r.load_optimizer("generator_optimizer", opt_g, gen);
-    r.load_optimizer("discriminator_optimizer", opt_d, disc);
-    if (r.get("seed") != std::to_string(c.seed))
-      throw Error(ckpt + ": written with --seed " + r.get("seed") + ", resumed with --seed " +
-                  std::to_string(c.seed));
-    first_epoch = std::stoull(r.get("epoch"));
-    std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
-    if (averaging && r.has_model("generator_average")) {
-      r.load_model("generator_average", average);
-      average_loaded = true;
-    } else if (averaging) {
-      std::fprintf(stderr, "no weight average in the checkpoint: averaging from epoch %zu\n",
-                   first_epoch + 1);
-    }
-  }
-  if (!average_loaded) averager.reset(gen);  // the average starts from G's current weights
-  write_text_file(c.out + "/summary.txt",
-                  summary<G>("generator") + "\n" + summary<D>("discriminator"));
-  MetricsLog log(csv, {"epoch", "d_loss", "g_loss", "d_acc_real", "d_acc_fake", "seconds"},
-                 first_epoch);
-  std::printf("%s: G %zu parameters, D %zu parameters, %zu %s images, %zu threads\n",
-              o.title.c_str(), param_count<G>, param_count<D>, real.count, c.dataset.c_str(),
-              ThreadPool::instance().size());
 
   const float lo = o.scale == Scale::symmetric ? -1.0f : 0.0f;
   std::vector<float> grid(100 * Sample::size);
@@ -166,42 +158,31 @@ int run_gan(const GanRunOptions& o) {
     generate(sampler, c.seed + 12345, 100, grid, grid_labels);  // the same fixed noise every time
     write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f);
   };
-  auto save = [&](std::size_t epoch) {
-    CheckpointWriter wr;
-    wr.add_model("generator", gen);
-    wr.add_model("discriminator", disc);
-    if (averaging) wr.add_model("generator_average", average);
-    wr.add_optimizer("generator_optimizer", opt_g);
-    wr.add_optimizer("discriminator_optimizer", opt_d);
-    wr.set("epoch", std::to_string(epoch));
-    wr.set("seed", std::to_string(c.seed));
-    wr.write(ckpt);
-  };
-  std::size_t done = first_epoch;
-  fit_gan(gen, disc, opt_g, opt_d, real, o.gan,
-          [&](const GanEpochMetrics& m) {
-            log.write_row({static_cast<double>(m.epoch), m.d_loss, m.g_loss, m.d_acc_real,
-                           m.d_acc_fake, m.seconds});
-            save(m.epoch);
-            done = m.epoch;
-            if (m.epoch % o.grid_every == 0 || m.epoch == 1) {
-              char name[48];
-              std::snprintf(name, sizeof name, "samples-epoch-%04zu.png", m.epoch);
-              write_grid(name);
-            }
-            std::printf("epoch %zu: d_loss %.4f g_loss %.4f D right on real %.3f, on fake %.3f (%.1f s)\n",
-                        m.epoch, m.d_loss, m.g_loss, m.d_acc_real, m.d_acc_fake, m.seconds);
-            std::fflush(stdout);
-            return true;
-          },
-          [&] { std::fprintf(stderr, "training diverged; last good state: %s (epoch %zu)\n", ckpt.c_str(), done); },
-          first_epoch, [&] {
-            if (averaging) averager.update(gen);
-          });
+  LambdaCallback files{
+      .on_epoch = [&](FitState&, const EpochLog& log) {
+        if (log.epoch % o.grid_every == 0 || log.epoch == 1)
+          write_grid(fmt::format("samples-epoch-{:04}.png", log.epoch));
+      },
+      // Written once a resume's checks have passed, so that a refused resume changes nothing.
+      .on_begin = [&](FitState&) {
+        write_text_atomic(c.out + "/summary.txt", summary<G>("generator") + "\n" + summary<D>("discriminator"));
+      }};
+  CsvLogger log{c.out + "/metrics.csv"};
+  fmt::print("{}: G {} parameters, D {} parameters, {} {} images, {} threads\n", o.title, param_count<G>,
+             param_count<D>, real.count, c.dataset, ThreadPool::instance().size());
+  std::fflush(stdout);
+  const FitOptions fit_opts = fit_options(c);
+  History history;
+  if (averaging) {
+    AverageInRecord<G> in_record{gen, averager, average};
+    history = fit(step, real, fit_opts, files, log, in_record);
+  } else {
+    history = fit(step, real, fit_opts, files, log);
+  }
 
-  plot_columns(csv, c.out + "/loss.png", o.title + ": losses", "binary cross-entropy",
+  plot_history(history, c.out + "/loss.png", o.title + ": losses", "binary cross-entropy",
                {{"d_loss", "discriminator"}, {"g_loss", "generator"}});
-  plot_columns(csv, c.out + "/d_accuracy.png", o.title + ": discriminator accuracy", "accuracy",
+  plot_history(history, c.out + "/d_accuracy.png", o.title + ": discriminator accuracy", "accuracy",
                {{"d_acc_real", "on real"}, {"d_acc_fake", "on generated"}});
   write_grid("samples-final.png");
   if constexpr (!Conditional<G>) {
@@ -224,7 +205,14 @@ int run_gan(const GanRunOptions& o) {
     else
       write_samples(images, s, o.samples, h, w, ch, o.scale);
   }
-  std::printf("run directory %s\n", c.out.c_str());
+  fmt::print("run directory {}\n", c.out);
+  return history;
+}
+
+/// A GAN example's main: train_gan, exit status 0.
+template <class G, class D>
+int run_gan(const GanRunOptions& o) {
+  train_gan<G, D>(o);
   return 0;
 }
 

@@ -1,20 +1,23 @@
 #pragma once
 // What every example program shares: the common flags, the run directory,
-// error reporting at the top level, and the standard plots of a metrics log.
+// error reporting at the top level, the engine's options and the plots of a
+// training history.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
+#include <fmt/format.h>
+
 #include <ctnet/core/error.hpp>
 #include <ctnet/io/line_plot.hpp>
-#include <ctnet/train/metrics_log.hpp>
+#include <ctnet/train/fit.hpp>
+#include <ctnet/train/history.hpp>
+#include <harness/flags.hpp>
 
 namespace ctnet {
 
@@ -44,28 +47,30 @@ inline CommonOptions common_options(Flags& flags, std::size_t epochs, std::size_
 inline void prepare_run_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(dir + ": cannot create the run directory: " + ec.message());
+  if (ec) fail("{}: cannot create the run directory: {}", dir, ec.message());
 }
 
-/// Writes a text file through a temporary name, so it is whole or absent.
-inline void write_text_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) throw Error(path + ": cannot write");
-  }
-  std::filesystem::rename(tmp, path);
+/// The engine's options for a run of the common flags: the run directory's
+/// checkpoint is the resume record.
+inline FitOptions fit_options(const CommonOptions& c, const std::string& checkpoint = "checkpoint.safetensors") {
+  FitOptions f;
+  f.epochs = c.epochs;
+  f.batch = c.batch;
+  f.seed = c.seed;
+  f.progress = c.progress;
+  f.backup = c.out + "/" + checkpoint;
+  f.resume = c.resume;
+  return f;
 }
 
-/// A plot of some columns of a metrics log against its epoch column.
-inline void plot_columns(const std::string& metrics_csv, const std::string& png,
-                         const std::string& title, const std::string& ylabel,
+/// A plot of some figures of a training history against the epoch.
+inline void plot_history(const History& history, const std::string& png, const std::string& title,
+                         const std::string& ylabel,
                          const std::vector<std::pair<std::string, std::string>>& columns) {
   LinePlot plot{title, "epoch", ylabel, {}};
-  const auto epochs = MetricsLog::read_column(metrics_csv, "epoch");
+  const auto epochs = history.column("epoch");
   for (const auto& [column, label] : columns)
-    plot.series.push_back(Series{label, epochs, MetricsLog::read_column(metrics_csv, column)});
+    plot.series.push_back(Series{label, epochs, history.column(column)});
   write_line_plot(png, plot);
 }
 
@@ -75,11 +80,8 @@ template <class Body>
 int run_main(const char* program, Body&& body) {
   try {
     return body();
-  } catch (const Error& e) {
-    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s\n", program, e.what());
+  } catch (const std::exception& e) {  // ctnet::Error and the standard library's
+    fmt::print(stderr, "{}: error: {}\n", program, e.what());
     return 1;
   }
 }

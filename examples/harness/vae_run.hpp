@@ -5,12 +5,12 @@
 // --resume, 10,000 samples as IDX).
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include <ctnet/app/flags.hpp>
-#include <ctnet/app/run.hpp>
+#include <harness/flags.hpp>
+#include <harness/run.hpp>
+#include <ctnet/core/atomic_file.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/data/idx.hpp>
 #include <ctnet/data/mnist.hpp>
@@ -20,7 +20,9 @@
 #include <ctnet/io/scatter_plot.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/model/vae.hpp>
-#include <ctnet/train/metrics_log.hpp>
+#include <ctnet/train/callbacks/csv_logger.hpp>
+#include <ctnet/train/callbacks/lambda_callback.hpp>
+#include <ctnet/train/fit.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/vae.hpp>
 
@@ -29,7 +31,6 @@ namespace ctnet {
 /// The options of a VAE example: the common flags plus the VAE's own.
 struct VaeRunOptions {
   CommonOptions common;
-  VaeOptions vae;
   double lr = 1e-3;
   std::size_t samples = 10000;
   std::size_t manifold = 15;  ///< the manifold figure is manifold x manifold digits
@@ -39,18 +40,14 @@ struct VaeRunOptions {
 /// Reads the VAE flags; defaults are the caller's.
 inline VaeRunOptions vae_run_options(Flags& f, const VaeRunOptions& defaults, const std::string& out) {
   VaeRunOptions o = defaults;
-  o.common = common_options(f, defaults.vae.epochs, defaults.vae.batch, out);
+  o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out);
   o.lr = f.real("lr", defaults.lr, "Adam's learning rate");
   o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end");
   o.manifold = f.u64("manifold", defaults.manifold, "digits per side of the manifold figure", 2);
-  o.vae.epochs = o.common.epochs;
-  o.vae.batch = o.common.batch;
-  o.vae.seed = o.common.seed;
-  o.vae.progress = o.common.progress;
   if (o.common.dataset == "cifar10")
-    throw Error("--dataset cifar10: the VAEs model 28x28 grey images with a Bernoulli decoder; "
-                "use mnist or fashion");
-  if (!(o.lr > 0.0)) throw Error("--lr must be positive");
+    fail("--dataset cifar10: the VAEs model 28x28 grey images with a Bernoulli decoder; use mnist "
+         "or fashion");
+  if (!(o.lr > 0.0)) fail("--lr must be positive");
   return o;
 }
 
@@ -154,69 +151,31 @@ int run_vae(const VaeRunOptions& o) {
   const Dataset train = load_mnist(dir, true, Scale::unit);
   const Dataset test = load_mnist(dir, false, Scale::unit);
   if (train.sample_size() != V::sample)
-    throw Error("the " + c.dataset + " images hold " + std::to_string(train.sample_size()) +
-                " values, the encoder takes " + std::to_string(V::sample));
+    fail("the {} images hold {} values, the encoder takes {}", c.dataset, train.sample_size(), V::sample);
   constexpr std::size_t h = 28, w = 28;
   prepare_run_dir(c.out);
-  const std::string ckpt = c.out + "/checkpoint.safetensors", csv = c.out + "/metrics.csv";
 
   auto vae = V::make(seed{c.seed});
   Adam opt_enc, opt_dec;
   opt_enc.lr = opt_dec.lr = static_cast<float>(o.lr);
-  std::size_t first_epoch = 0;
-  if (c.resume && std::filesystem::exists(ckpt)) {
-    CheckpointReader r(ckpt);
-    r.load_model("encoder", vae.encoder);
-    r.load_model("decoder", vae.decoder);
-    r.load_optimizer("encoder_optimizer", opt_enc, vae.encoder);
-    r.load_optimizer("decoder_optimizer", opt_dec, vae.decoder);
-    if (r.get("seed") != std::to_string(c.seed))
-      throw Error(ckpt + ": written with --seed " + r.get("seed") + ", resumed with --seed " +
-                  std::to_string(c.seed));
-    if (r.get("dataset") != c.dataset)
-      throw Error(ckpt + ": trained on " + r.get("dataset") + ", resumed with --dataset " + c.dataset);
-    first_epoch = std::stoull(r.get("epoch"));
-    std::fprintf(stderr, "resuming %s after epoch %zu\n", ckpt.c_str(), first_epoch);
-  }
-  write_text_file(c.out + "/summary.txt",
-                  summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
-  MetricsLog log(csv,
-                 {"epoch", "loss", "reconstruction", "kl", "test_loss", "test_reconstruction",
-                  "test_kl", "seconds"},
-                 first_epoch);
-  std::printf("%s: encoder %zu parameters, decoder %zu parameters, %zu %s images, %zu threads\n",
-              o.title.c_str(), param_count<Enc>, param_count<Dec>, train.count, c.dataset.c_str(),
-              ThreadPool::instance().size());
+  VaeStep step(vae, opt_enc, opt_dec);
+  FitOptions fit_opts = fit_options(c);
+  fit_opts.validation = &test;
+  fit_opts.tags["dataset"] = c.dataset;
+  // Written once a resume's checks have passed, so that a refused resume changes nothing.
+  LambdaCallback summary_file{.on_begin = [&](FitState&) {
+    write_text_atomic(c.out + "/summary.txt", summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
+  }};
+  CsvLogger log{c.out + "/metrics.csv"};
+  fmt::print("{}: encoder {} parameters, decoder {} parameters, {} {} images, {} threads\n", o.title,
+             param_count<Enc>, param_count<Dec>, train.count, c.dataset, ThreadPool::instance().size());
+  std::fflush(stdout);
+  const History history = fit(step, train, fit_opts, summary_file, log);
 
-  auto save = [&](std::size_t epoch) {
-    CheckpointWriter wr;
-    wr.add_model("encoder", vae.encoder);
-    wr.add_model("decoder", vae.decoder);
-    wr.add_optimizer("encoder_optimizer", opt_enc);
-    wr.add_optimizer("decoder_optimizer", opt_dec);
-    wr.set("epoch", std::to_string(epoch));
-    wr.set("seed", std::to_string(c.seed));
-    wr.set("dataset", c.dataset);
-    wr.write(ckpt);
-  };
-  fit_vae(vae, opt_enc, opt_dec, train, test, o.vae,
-          [&](const VaeEpochMetrics& m) {
-            log.write_row({static_cast<double>(m.epoch), m.train.loss(), m.train.reconstruction,
-                           m.train.kl, m.test.loss(), m.test.reconstruction, m.test.kl, m.seconds});
-            save(m.epoch);
-            std::printf("epoch %zu: loss %.2f, test loss %.2f (reconstruction %.2f, KL %.2f) nats "
-                        "per image (%.1f s)\n",
-                        m.epoch, m.train.loss(), m.test.loss(), m.test.reconstruction, m.test.kl,
-                        m.seconds);
-            std::fflush(stdout);
-            return true;
-          },
-          first_epoch);
-
-  plot_columns(csv, c.out + "/elbo.png", o.title + ": negative ELBO", "nats per image",
-               {{"loss", "train"}, {"test_loss", "test"}});
+  plot_history(history, c.out + "/elbo.png", o.title + ": negative ELBO", "nats per image",
+               {{"loss", "train"}, {"val_loss", "test"}});
   write_vae_figures(vae, test, c, o, h, w);
-  std::printf("run directory %s\n", c.out.c_str());
+  fmt::print("run directory {}\n", c.out);
   return 0;
 }
 

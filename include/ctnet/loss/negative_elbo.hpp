@@ -1,0 +1,43 @@
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <span>
+
+#include <ctnet/loss/binary_cross_entropy.hpp>
+
+namespace ctnet {
+
+/// The two terms of the negative ELBO, in nats per image.
+struct ElboTerms {
+  double reconstruction = 0.0;  ///< -log p(x | z), Bernoulli, summed over pixels
+  double kl = 0.0;              ///< KL(q(z | x) || N(0, I))
+  double loss() const { return reconstruction + kl; }
+};
+
+/// A VAE's loss (Keras's VAE example): the Bernoulli negative log-likelihood
+/// of each image under the decoder's probabilities, summed over its pixels,
+/// plus KL(N(mean, exp(log_var)) || N(0, I)) summed over the latent
+/// dimensions; both averaged over the batch.
+struct NegativeElbo {
+  static constexpr const char* name = "negative_elbo";
+  /// The reconstruction term: binary cross-entropy summed per image, fused
+  /// with the decoder's final Sigmoid.
+  using Reconstruction = BasicBinaryCrossEntropy<Reduction::sum_per_sample>;
+
+  /// -1/2 sum(1 + log_var - mean^2 - exp(log_var)), averaged over n samples.
+  /// Adds its gradient to dmean (mean / n) and dlog_var ((exp(log_var) - 1) / 2n).
+  static double kl(std::span<const float> mean, std::span<const float> log_var, std::size_t n,
+                   std::span<float> dmean, std::span<float> dlog_var) {
+    double kl = 0.0;
+    const double inv_n = 1.0 / static_cast<double>(n);
+    for (std::size_t i = 0; i < mean.size(); ++i) {
+      const double m = mean[i], lv = log_var[i], e = std::exp(lv);
+      kl -= 0.5 * (1.0 + lv - m * m - e);
+      dmean[i] += static_cast<float>(m * inv_n);
+      dlog_var[i] += static_cast<float>(0.5 * (e - 1.0) * inv_n);
+    }
+    return kl * inv_n;
+  }
+};
+
+}  // namespace ctnet

@@ -1,0 +1,50 @@
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <numbers>
+#include <utility>
+#include <vector>
+
+#include <ctnet/train/fit.hpp>
+
+namespace ctnet {
+
+/// Keras's LearningRateScheduler: at the start of every epoch, sets each
+/// optimizer's learning rate to its rate at the start of training times
+/// `factor(epoch)` (epoch from 0). A schedule depends only on the epoch, so a
+/// resumed run follows it exactly.
+struct LearningRateScheduler {
+  std::function<double(std::size_t epoch)> factor{};
+  std::vector<float> base{};
+
+  void on_train_begin(FitState& s) {
+    base.clear();
+    for (const float* lr : s.learning_rates) base.push_back(*lr);
+  }
+  void on_epoch_begin(FitState& s) {
+    const double f = factor(s.epoch);
+    for (std::size_t i = 0; i < s.learning_rates.size(); ++i)
+      *s.learning_rates[i] = static_cast<float>(base[i] * f);
+  }
+};
+
+/// Multiplies the rate by `gamma` every `every` epochs (PyTorch's StepLR).
+inline LearningRateScheduler step_decay(std::size_t every, double gamma) {
+  return {[=](std::size_t e) { return std::pow(gamma, static_cast<double>(e / every)); }};
+}
+/// Multiplies the rate by `gamma` every epoch (ExponentialLR).
+inline LearningRateScheduler exponential_decay(double gamma) {
+  return {[=](std::size_t e) { return std::pow(gamma, static_cast<double>(e)); }};
+}
+/// Half a cosine from the rate down to `floor` times it over `epochs` epochs
+/// (CosineAnnealingLR, per epoch).
+inline LearningRateScheduler cosine_decay(std::size_t epochs, double floor = 0.0) {
+  return {[=](std::size_t e) {
+    const double t = epochs > 1 ? static_cast<double>(std::min(e, epochs - 1)) / static_cast<double>(epochs - 1) : 1.0;
+    return floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(std::numbers::pi * t));
+  }};
+}
+
+}  // namespace ctnet

@@ -1,0 +1,253 @@
+#pragma once
+// The one training loop. A classifier, a regression, an autoencoder, a GAN and
+// a VAE differ only in their *step* (what one batch does); everything around
+// it is here, once: shuffled batches and noise that depend only on (seed,
+// epoch), dropout masks reseeded per epoch, the progress line, validation, the
+// callbacks, the NaN/Inf guard naming epoch and step, and the resume record
+// (Keras's BackupAndRestore) from which a killed run continues exactly.
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <ctnet/core/error.hpp>
+#include <ctnet/core/rng.hpp>
+#include <ctnet/data/batcher.hpp>
+#include <ctnet/data/dataset.hpp>
+#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/model/composite.hpp>
+#include <ctnet/train/history.hpp>
+#include <ctnet/train/metrics.hpp>
+#include <ctnet/train/progress.hpp>
+
+namespace ctnet {
+
+/// How `fit` runs. Nothing here is required but the data.
+struct FitOptions {
+  std::size_t epochs = 1;
+  std::size_t batch = 32;
+  std::uint64_t seed = 42;            ///< shuffling, noise and dropout masks
+  const Dataset* validation = nullptr;  ///< scored after every epoch ("val_..." figures)
+  double validation_split = 0.0;     ///< else: hold out this last fraction of the training data
+  std::size_t validation_batch = 256;
+  bool progress = true;              ///< the progress line on stderr
+  /// The resume record: written atomically after every epoch (networks,
+  /// optimizers, callbacks' state, history); with `resume`, a run whose
+  /// record exists continues after its last epoch. Empty: none.
+  std::string backup{};
+  bool resume = false;
+  /// Written into the record and checked on resume ("dataset" = "mnist").
+  std::map<std::string, std::string> tags{};
+};
+
+/// What one step sees besides its batch.
+struct StepContext {
+  Rng& rng;                ///< noise, drawn in order: reproducible from (seed, epoch)
+  std::size_t epoch = 0;   ///< from 0
+  std::size_t step = 0;    ///< within the epoch, from 0
+};
+
+/// What callbacks see and may change.
+struct FitState {
+  const FitOptions& options;
+  const History& history;
+  std::size_t epoch = 0;        ///< the current epoch, from 0
+  std::size_t first_epoch = 0;  ///< 0, or the epoch a resumed run starts at
+  std::size_t step = 0;
+  bool stop = false;            ///< set by a callback: training ends after this epoch
+  std::vector<float*> learning_rates{};  ///< every optimizer's learning rate
+  /// Adds the step's networks to a checkpoint (for ModelCheckpoint).
+  std::function<void(CheckpointWriter&)> add_networks{};
+};
+
+/// A training step: trains on one batch (the sample indices `idx` of `data`)
+/// and reports its figures; names its networks and optimizers (checkpoints,
+/// dropout seeds, learning-rate schedules). May also have `check(data, role)`,
+/// `reserve(batch)`, `validate(data, options) -> Metrics` and, for state beyond
+/// networks and optimizers, `save(CheckpointWriter&)` / `load(const CheckpointReader&)`.
+template <class S>
+concept TrainingStep = requires(S& s, const Dataset& d, std::span<const std::size_t> idx,
+                                StepContext& c) {
+  { s.train_batch(d, idx, c) } -> std::same_as<Metrics>;
+  s.visit_networks([](const char*, auto&) {});
+  s.visit_optimizers([](const char*, auto&, auto&) {});
+};
+
+namespace detail {
+
+inline std::uint64_t parse_count(const CheckpointReader& r, const std::string& key,
+                                 const std::string& path) {
+  const std::string v = r.get(key);
+  std::uint64_t out = 0;
+  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+    fail("{}: the resume record's '{}' is '{}', not a whole number", path, key, v);
+  return out;
+}
+
+/// "loss 0.1234  accuracy 0.9876" into `out` (cleared first).
+inline void format_metrics(std::string& out, const Metrics& m, std::string_view prefix = {}) {
+  for (const auto& x : m)
+    fmt::format_to(std::back_inserter(out), "{}{}{} {:.4f}", out.empty() ? "" : "  ", prefix, x.name,
+                   x.value);
+}
+
+inline void warn_if_unoptimised() {
+#ifndef __OPTIMIZE__
+  static bool warned = false;
+  if (!warned)
+    std::fputs("ctnet: this program was built without optimisation (no -O2, e.g. no "
+               "CMAKE_BUILD_TYPE=Release): training runs about 9x slower\n",
+               stderr);
+  warned = true;
+#endif
+}
+
+}  // namespace detail
+
+/// Trains with `step` on `train` for epochs [first, options.epochs), where
+/// first is 0 or, resuming, the epoch after the record's last. Calls each
+/// callback's hooks that it has: on_train_begin(state), on_epoch_begin(state),
+/// on_batch_end(state, metrics), on_epoch_end(state, log), on_train_end(state),
+/// and save(writer) / load(reader) for its state in the resume record.
+/// Returns the history of every epoch since the run began.
+template <TrainingStep Step, class... Callbacks>
+History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&... callbacks) {
+  if (o.batch == 0) fail("fit: the batch size must be positive");
+  if (!(o.validation_split >= 0.0 && o.validation_split < 1.0))
+    fail("fit: validation_split must be in [0, 1), got {}", o.validation_split);
+  if (o.resume && o.backup.empty()) fail("fit: resume needs a backup path");
+  detail::warn_if_unoptimised();
+
+  // Keras's validation_split: the last fraction of the data, before shuffling.
+  const std::size_t held =
+      o.validation ? 0 : static_cast<std::size_t>(static_cast<double>(train.count) * o.validation_split);
+  const std::size_t count = train.count - held;
+  if (count == 0) fail("fit: no training data");
+  std::optional<Dataset> split;
+  if (held > 0) split = subset(train, count, held);
+  const Dataset* val = o.validation ? o.validation : (split ? &*split : nullptr);
+
+  if constexpr (requires { step.check(train, "the training data"); }) {
+    step.check(train, "the training data");
+    if (val) step.check(*val, "the validation data");
+  }
+  if constexpr (requires { step.reserve(o.batch); }) step.reserve(o.batch);
+
+  History history;
+  FitState st{o, history};
+  step.visit_optimizers([&](const char*, auto& opt, auto&) { st.learning_rates.push_back(&opt.lr); });
+  st.add_networks = [&](CheckpointWriter& w) {
+    step.visit_networks([&](const char* name, auto& net) { w.add_model(name, net); });
+  };
+
+  if (o.resume && std::filesystem::exists(o.backup)) {
+    const CheckpointReader r(o.backup);
+    const auto check_tag = [&](const std::string& key, const std::string& want) {
+      const std::string have = r.get(key);
+      if (have != want)
+        fail("{}: written with {} {}, resumed with {} {}", o.backup, key, have.empty() ? "(none)" : have,
+             key, want);
+    };
+    check_tag("seed", std::to_string(o.seed));
+    for (const auto& [k, v] : o.tags) check_tag(k, v);
+    step.visit_networks([&](const char* name, auto& net) { r.load_model(name, net); });
+    step.visit_optimizers([&](const char* name, auto& opt, auto& net) { r.load_optimizer(name, opt, net); });
+    if constexpr (requires { step.load(r); }) step.load(r);
+    ([&] { if constexpr (requires { callbacks.load(r); }) callbacks.load(r); }(), ...);
+    st.first_epoch = detail::parse_count(r, "epoch", o.backup);
+    if (!r.get("history").empty()) history = History::from_json(r.get("history"), o.backup);
+    if (o.progress) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
+    if (r.get("stopped") == "1") {
+      if (o.progress)
+        fmt::print(stderr, "the run had stopped early after epoch {}; nothing to resume\n", st.first_epoch);
+      st.stop = true;
+    }
+  }
+
+  auto write_record = [&](std::size_t epochs_done) {
+    CheckpointWriter w;
+    st.add_networks(w);
+    step.visit_optimizers([&](const char* name, auto& opt, auto&) { w.add_optimizer(name, opt); });
+    if constexpr (requires { step.save(w); }) step.save(w);
+    ([&] { if constexpr (requires { callbacks.save(w); }) callbacks.save(w); }(), ...);
+    w.set("epoch", std::to_string(epochs_done));
+    w.set("seed", std::to_string(o.seed));
+    for (const auto& [k, v] : o.tags) w.set(k, v);
+    w.set("stopped", st.stop ? "1" : "0");
+    w.set("history", history.to_json());
+    w.write(o.backup);
+  };
+
+  ([&] { if constexpr (requires { callbacks.on_train_begin(st); }) callbacks.on_train_begin(st); }(), ...);
+  Batcher batcher(count, o.batch, o.seed);
+  RunningMeans running;
+  std::string status;
+  status.reserve(256);
+  for (std::size_t epoch = st.first_epoch; epoch < o.epochs && !st.stop; ++epoch) {
+    st.epoch = epoch;
+    batcher.start_epoch(epoch);
+    Rng rng(o.seed * 0x9E3779B97F4A7C15ull + epoch + 1);
+    static constexpr std::uint64_t salts[] = {31, 37, 41, 43};  // network k's dropout stream
+    std::size_t k = 0;
+    step.visit_networks([&](const char*, auto& net) { reseed_dropout(net, o.seed * salts[k++ % 4] + epoch); });
+    ([&] { if constexpr (requires { callbacks.on_epoch_begin(st); }) callbacks.on_epoch_begin(st); }(), ...);
+
+    Progress progress(fmt::format("epoch {}/{}", epoch + 1, o.epochs), count, o.progress);
+    running.reset();
+    std::size_t seen = 0, s = 0;
+    for (auto idx = batcher.next(); !idx.empty(); idx = batcher.next(), ++s) {
+      st.step = s;
+      StepContext ctx{rng, epoch, s};
+      const Metrics m = step.train_batch(train, idx, ctx);
+      for (const auto& x : m)
+        if (x.weight > 0.0 && !std::isfinite(x.value))
+          fail("training diverged: {} is {} at epoch {}, step {}{}", x.name, x.value, epoch + 1, s + 1,
+               o.backup.empty() || epoch == 0
+                   ? std::string()
+                   : fmt::format("; {} holds the state after epoch {}", o.backup, epoch));
+      running.add(m);
+      seen += idx.size();
+      status.clear();
+      detail::format_metrics(status, running.means());
+      progress.update(seen, status);
+      ([&] { if constexpr (requires { callbacks.on_batch_end(st, m); }) callbacks.on_batch_end(st, m); }(), ...);
+    }
+
+    EpochLog log;
+    log.epoch = epoch + 1;
+    log.seconds = progress.seconds();  // training time only, as Keras reports per epoch
+    const Metrics means = running.means();
+    for (const auto& x : means) log.values.emplace_back(std::string(x.name), x.value);
+    status.clear();
+    detail::format_metrics(status, means);
+    if constexpr (requires { step.validate(*val, o); }) {
+      if (val) {
+        const Metrics v = step.validate(*val, o);
+        for (const auto& x : v) log.values.emplace_back(fmt::format("val_{}", x.name), x.value);
+        detail::format_metrics(status, v, "val_");
+      }
+    }
+    progress.finish(status);
+    history.epochs.push_back(log);
+    ([&] { if constexpr (requires { callbacks.on_epoch_end(st, log); }) callbacks.on_epoch_end(st, log); }(), ...);
+    if (!o.backup.empty()) write_record(epoch + 1);
+  }
+  ([&] { if constexpr (requires { callbacks.on_train_end(st); }) callbacks.on_train_end(st); }(), ...);
+  return history;
+}
+
+}  // namespace ctnet
