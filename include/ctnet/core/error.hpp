@@ -1,9 +1,13 @@
 #pragma once
 // ctnet::Error: the one exception type the library throws for bad input
 // (a truncated or wrong file, a checkpoint of another model, a bad flag).
-// Its what() is a single line meant to be printed as is.
+// Its what() is a single line meant to be printed as is. Every error is
+// thrown through fail(), which formats the message with {fmt}.
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace ctnet {
 
@@ -12,5 +16,11 @@ class Error : public std::runtime_error {
  public:
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
+
+/// Throws ctnet::Error with a message formatted by fmt: fail("{}: truncated", path).
+template <class... Args>
+[[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) {
+  throw Error(fmt::format(f, std::forward<Args>(args)...));
+}
 
 }  // namespace ctnet
