@@ -4,7 +4,11 @@
 // print as `Shape<26, 26, 64>` in a compiler diagnostic.
 #include <array>
 #include <cstddef>
+#include <iterator>
 #include <string>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace ctnet {
 
@@ -19,15 +23,13 @@ struct Shape {
   /// Keras's rendering with the batch axis: `(None, 26, 26, 64)`.
   static std::string keras() {
     std::string s = "(None";
-    ((s += ", " + std::to_string(D)), ...);
+    (fmt::format_to(std::back_inserter(s), ", {}", D), ...);
     return s + ")";
   }
 };
 
 /// Keras's padding modes for convolutions and pooling.
 enum class Padding { valid, same };
-
-inline std::string to_string(Padding p) { return p == Padding::same ? "same" : "valid"; }
 
 /// True for any `Shape<...>`.
 template <class T>
@@ -58,3 +60,11 @@ constexpr std::size_t pad_before(std::size_t n, std::size_t k, std::size_t s, bo
 }
 
 }  // namespace ctnet
+
+/// A padding mode prints as Keras names it: fmt::format("{}", Padding::same) is "same".
+template <>
+struct fmt::formatter<ctnet::Padding> : fmt::formatter<std::string_view> {
+  auto format(ctnet::Padding p, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(p == ctnet::Padding::same ? "same" : "valid", ctx);
+  }
+};

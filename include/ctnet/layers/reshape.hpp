@@ -1,6 +1,9 @@
 #pragma once
 #include <cstddef>
+#include <iterator>
 #include <string>
+
+#include <fmt/format.h>
 
 #include <ctnet/layers/view_layer.hpp>
 
@@ -15,7 +18,7 @@ struct Reshape {
   static std::string name() {
     std::string s = "Reshape<";
     bool first = true;
-    ((s += (first ? "" : ", ") + std::to_string(D), first = false), ...);
+    ((fmt::format_to(std::back_inserter(s), "{}{}", first ? "" : ", ", D), first = false), ...);
     return s + ">";
   }
   template <class In>
