@@ -4,7 +4,6 @@
 // print as `Shape<26, 26, 64>` in a compiler diagnostic.
 #include <array>
 #include <cstddef>
-#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -23,7 +22,7 @@ struct Shape {
   /// Keras's rendering with the batch axis: `(None, 26, 26, 64)`.
   static std::string keras() {
     std::string s = "(None";
-    (fmt::format_to(std::back_inserter(s), ", {}", D), ...);
+    ((s += fmt::format(", {}", D)), ...);
     return s + ")";
   }
 };

@@ -6,7 +6,6 @@
 // with a one-line error naming both.
 #include <algorithm>
 #include <cstddef>
-#include <iterator>
 #include <map>
 #include <span>
 #include <string>
@@ -29,7 +28,7 @@ template <class Net>
 std::string model_signature() {
   std::string s = "Input<";
   for (std::size_t i = 0; i < Net::input_shape::rank; ++i)
-    fmt::format_to(std::back_inserter(s), "{}{}", i ? ", " : "", Net::input_shape::dims[i]);
+    s += fmt::format("{}{}", i ? ", " : "", Net::input_shape::dims[i]);
   s += ">";
   // Two appends, not `" " + name()`: g++ 12 warns (-Wrestrict) about that temporary.
   [&]<class... Ls>(type_list<Ls...>) { ((s += ' ', s += Ls::name()), ...); }(typename Net::specs{});

@@ -8,6 +8,7 @@
 // ctnet::Error.
 #include <png.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -15,9 +16,8 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
 
@@ -42,9 +42,12 @@ struct PngErrorSink {
 
 inline void png_error_to_sink(png_structp png, png_const_charp msg) {
   auto* sink = static_cast<PngErrorSink*>(png_get_error_ptr(png));
-  // Truncated to fit the sink; never a null pointer, on which fmt would throw.
-  const char* text = msg != nullptr ? msg : "unknown libpng error";
-  *fmt::format_to_n(sink->message, sizeof sink->message - 1, "{}", text).out = '\0';
+  // A bounded copy, truncated to fit the sink (fmt::format_to_n would compile
+  // fmt's whole formatting engine into every translation unit that includes this).
+  const std::string_view text = msg != nullptr ? msg : "unknown libpng error";
+  const std::size_t n = std::min(text.size(), sizeof sink->message - 1);
+  std::copy_n(text.data(), n, sink->message);
+  sink->message[n] = '\0';
   png_longjmp(png, 1);
 }
 

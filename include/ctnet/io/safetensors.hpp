@@ -13,7 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <map>
 #include <set>
 #include <span>
@@ -75,8 +74,7 @@ inline void st_get_floats(const std::uint8_t* src, std::size_t n, std::vector<fl
 
 inline std::string st_shape_string(const std::vector<std::size_t>& shape) {
   std::string s = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i)
-    fmt::format_to(std::back_inserter(s), "{}{}", i ? ", " : "", shape[i]);
+  for (std::size_t i = 0; i < shape.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", shape[i]);
   return s + "]";
 }
 

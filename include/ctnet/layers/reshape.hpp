@@ -1,6 +1,5 @@
 #pragma once
 #include <cstddef>
-#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
@@ -18,7 +17,7 @@ struct Reshape {
   static std::string name() {
     std::string s = "Reshape<";
     bool first = true;
-    ((fmt::format_to(std::back_inserter(s), "{}{}", first ? "" : ", ", D), first = false), ...);
+    ((s += fmt::format("{}{}", first ? "" : ", ", D), first = false), ...);
     return s + ">";
   }
   template <class In>

@@ -1,6 +1,5 @@
 #pragma once
 #include <cstddef>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,8 +48,7 @@ inline std::string summary_row(const std::string& a, const std::string& b, const
       cell[col] = left[col].substr(0, cutoff[col]);
       left[col] = left[col].size() > cutoff[col] ? left[col].substr(cutoff[col]) : "";
     }
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:<{}}{:<{}}\n", cell[0], width[0], cell[1], width[1],
-                   cell[2], width[2]);
+    out += fmt::format("{:<{}}{:<{}}{:<{}}\n", cell[0], width[0], cell[1], width[1], cell[2], width[2]);
   }
   return out;
 }
@@ -94,10 +92,9 @@ std::string summary(const std::string& model_name = "sequential") {
                              fmt::format("{}", params[i]));
     if (i + 1 < names.size()) s += std::string(65, ' ') + "\n";
   }
-  fmt::format_to(std::back_inserter(s),
-                 "{}\nTotal params: {}\nTrainable params: {}\nNon-trainable params: {}\n{}\n", double_rule,
-                 thousands(Net::total_params), thousands(Net::trainable_params),
-                 thousands(Net::non_trainable_params), rule);
+  s += fmt::format("{}\nTotal params: {}\nTrainable params: {}\nNon-trainable params: {}\n{}\n", double_rule,
+                   thousands(Net::total_params), thousands(Net::trainable_params),
+                   thousands(Net::non_trainable_params), rule);
   return s;
 }
 
@@ -111,9 +108,9 @@ std::string summary(const std::string& model_name = "model") {
   [&]<class... P>(type_list<P...>) {
     ((s += summary<P>(model_name + "." + Net::part_names[i++]) + "\n"), ...);
   }(typename Net::parts{});
-  fmt::format_to(std::back_inserter(s), "Model \"{}\": total params {}, trainable {}, non-trainable {}\n",
-                 model_name, thousands(Net::total_params), thousands(Net::trainable_params),
-                 thousands(Net::non_trainable_params));
+  s += fmt::format("Model \"{}\": total params {}, trainable {}, non-trainable {}\n", model_name,
+                   thousands(Net::total_params), thousands(Net::trainable_params),
+                   thousands(Net::non_trainable_params));
   return s;
 }
 
