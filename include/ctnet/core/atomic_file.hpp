@@ -31,7 +31,7 @@ class AtomicFile {
   /// Creates `path + ".tmp"`. Throws ctnet::Error naming the path.
   explicit AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
     file_ = std::fopen(tmp_.c_str(), "wb");
-    if (file_ == nullptr) fail("cannot create " + tmp_, errno);
+    if (file_ == nullptr) io_error("cannot create " + tmp_, errno);
   }
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -47,7 +47,7 @@ class AtomicFile {
   /// Appends bytes. Throws ctnet::Error naming the path.
   void write(std::span<const std::uint8_t> bytes) {
     if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
-      fail("write failed", errno);
+      io_error("write failed", errno);
   }
 
   /// Flushes and syncs the temporary, renames it over `path` and syncs the
@@ -59,9 +59,9 @@ class AtomicFile {
     const bool closed = std::fclose(file_) == 0;
     if (!closed && ok) saved = errno;
     file_ = nullptr;
-    if (!ok || !closed) fail("write failed", saved);
+    if (!ok || !closed) io_error("write failed", saved);
     if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
-      fail("cannot rename " + tmp_ + " into place", errno);
+      io_error("cannot rename " + tmp_ + " into place", errno);
     committed_ = true;
     // (a conditional rather than assigning "." afterwards: g++ 12 -O3 warns
     // falsely on that assignment, -Wrestrict)
@@ -75,8 +75,8 @@ class AtomicFile {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what, int err) const {
-    throw Error(path_ + ": " + what + ": " + std::strerror(err));
+  [[noreturn]] void io_error(const std::string& what, int err) const {
+    fail("{}: {}: {}", path_, what, std::strerror(err));
   }
 
   std::string path_, tmp_;

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -27,8 +26,7 @@ namespace ctnet::lapack {
 /// the sizes disagree or LAPACK does not converge.
 inline std::vector<double> symmetric_eigen(std::size_t n, std::span<double> a) {
   if (a.size() != n * n)
-    throw Error("symmetric_eigen: " + std::to_string(a.size()) + " values for a " +
-                std::to_string(n) + "x" + std::to_string(n) + " matrix");
+    fail("symmetric_eigen: {} values for a {}x{} matrix", a.size(), n, n);
   if (n == 0) return {};
   using Matrix = xt::xtensor<double, 2, xt::layout_type::column_major>;
   using Vector = xt::xtensor<double, 1, xt::layout_type::column_major>;
@@ -39,7 +37,7 @@ inline std::vector<double> symmetric_eigen(std::size_t n, std::span<double> a) {
   Vector w = Vector::from_shape({n});
   const int info = xt::lapack::syevd(m, 'V', 'U', w);
   if (info != 0)
-    throw Error("symmetric_eigen: LAPACK dsyevd failed (info " + std::to_string(info) + ")");
+    fail("symmetric_eigen: LAPACK dsyevd failed (info {})", info);
   // Column j of m (contiguous in column-major order) is the eigenvector of
   // w[j], ascending; write them out as rows, largest first.
   std::vector<double> values(n);

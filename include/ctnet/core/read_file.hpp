@@ -17,10 +17,10 @@ namespace ctnet {
 /// found", "is a directory", "cannot open: <reason>", "read error").
 inline std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path + ": file not found");
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a directory, not a file");
+  if (!std::filesystem::exists(path, ec)) fail("{}: file not found", path);
+  if (std::filesystem::is_directory(path, ec)) fail("{}: is a directory, not a file", path);
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+  if (f == nullptr) fail("{}: cannot open: {}", path, std::strerror(errno));
   std::vector<std::uint8_t> bytes;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec) bytes.reserve(static_cast<std::size_t>(size));
@@ -29,7 +29,7 @@ inline std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
-  if (failed) throw Error(path + ": read error");
+  if (failed) fail("{}: read error", path);
   return bytes;
 }
 

@@ -5,6 +5,9 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace ctnet {
 
@@ -19,15 +22,13 @@ struct Shape {
   /// Keras's rendering with the batch axis: `(None, 26, 26, 64)`.
   static std::string keras() {
     std::string s = "(None";
-    ((s += ", " + std::to_string(D)), ...);
+    ((s += fmt::format(", {}", D)), ...);
     return s + ")";
   }
 };
 
 /// Keras's padding modes for convolutions and pooling.
 enum class Padding { valid, same };
-
-inline std::string to_string(Padding p) { return p == Padding::same ? "same" : "valid"; }
 
 /// True for any `Shape<...>`.
 template <class T>
@@ -58,3 +59,11 @@ constexpr std::size_t pad_before(std::size_t n, std::size_t k, std::size_t s, bo
 }
 
 }  // namespace ctnet
+
+/// A padding mode prints as Keras names it: fmt::format("{}", Padding::same) is "same".
+template <>
+struct fmt::formatter<ctnet::Padding> : fmt::formatter<std::string_view> {
+  auto format(ctnet::Padding p, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(p == ctnet::Padding::same ? "same" : "valid", ctx);
+  }
+};

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <numeric>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -42,7 +41,7 @@ class Batcher {
   /// Starts at epoch 0, position 0. Throws ctnet::Error when batch_size is 0.
   Batcher(std::size_t count, std::size_t batch_size, std::uint64_t seed, bool shuffle = true)
       : count_(count), batch_size_(batch_size), seed_(seed), shuffle_(shuffle) {
-    if (batch_size == 0) throw Error("Batcher: batch size must be at least 1");
+    if (batch_size == 0) fail("Batcher: batch size must be at least 1");
     start_epoch(0);
   }
 
@@ -84,7 +83,7 @@ class Batcher {
 
   /// Changes the batch size for the following batches. Throws when 0.
   void set_batch_size(std::size_t batch_size) {
-    if (batch_size == 0) throw Error("Batcher: batch size must be at least 1");
+    if (batch_size == 0) fail("Batcher: batch size must be at least 1");
     batch_size_ = batch_size;
   }
 
@@ -95,8 +94,7 @@ class Batcher {
   /// was taken. Throws ctnet::Error when the position exceeds the count.
   void restore(const BatcherState& s) {
     if (s.position > count_)
-      throw Error("Batcher: cannot resume at sample " + std::to_string(s.position) +
-                  " of an epoch of " + std::to_string(count_) + " samples");
+      fail("Batcher: cannot resume at sample {} of an epoch of {} samples", s.position, count_);
     seed_ = s.seed;
     start_epoch(s.epoch);
     position_ = s.position;
@@ -141,18 +139,16 @@ inline void gather(const Dataset& data, std::span<const std::size_t> idx,
                    std::span<float> out_images, std::span<std::uint8_t> out_labels) {
   const std::size_t s = data.sample_size();
   if (out_images.size() < idx.size() * s)
-    throw Error("gather: image buffer holds " + std::to_string(out_images.size()) + " floats, " +
-                std::to_string(idx.size()) + " samples need " + std::to_string(idx.size() * s));
+    fail("gather: image buffer holds {} floats, {} samples need {}", out_images.size(), idx.size(),
+         idx.size() * s);
   if (!out_labels.empty() && out_labels.size() < idx.size())
-    throw Error("gather: label buffer holds " + std::to_string(out_labels.size()) + " labels, " +
-                std::to_string(idx.size()) + " needed");
+    fail("gather: label buffer holds {} labels, {} needed", out_labels.size(), idx.size());
   if (!out_labels.empty() && data.labels.size() < data.count)
-    throw Error("gather: labels requested from a dataset without labels");
+    fail("gather: labels requested from a dataset without labels");
   for (std::size_t k = 0; k < idx.size(); ++k) {
     const std::size_t i = idx[k];
     if (i >= data.count)
-      throw Error("gather: index " + std::to_string(i) + " is outside a dataset of " +
-                  std::to_string(data.count) + " samples");
+      fail("gather: index {} is outside a dataset of {} samples", i, data.count);
     std::copy_n(data.images.data() + i * s, s, out_images.data() + k * s);
     if (!out_labels.empty()) out_labels[k] = data.labels[i];
   }

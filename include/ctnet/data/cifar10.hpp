@@ -12,6 +12,8 @@
 #include <system_error>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/error.hpp>
 #include <ctnet/data/dataset.hpp>
 
@@ -27,20 +29,19 @@ inline constexpr std::size_t cifar_record = 1 + 3 * cifar_plane;
 inline void cifar_append_batch(const std::string& path, Scale scale, Dataset& out) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw Error(path + (std::filesystem::exists(path, ec) ? ": not a regular file" : ": file not found"));
+    fail("{}: {}", path, std::filesystem::exists(path, ec) ? "not a regular file" : "file not found");
   const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
-  if (ec) throw Error(path + ": cannot read its size: " + ec.message());
+  if (ec) fail("{}: cannot read its size: {}", path, ec.message());
   if (size == 0 || size % cifar_record != 0)
-    throw Error(path + ": size " + std::to_string(size) + " bytes is not a positive multiple of " +
-                std::to_string(cifar_record) + " (a CIFAR-10 record is 1 label byte + 3072 pixel bytes)");
+    fail("{}: size {} bytes is not a positive multiple of {} (a CIFAR-10 record is 1 label byte + 3072 pixel bytes)",
+         path, size, cifar_record);
   std::vector<std::uint8_t> bytes(size);
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw Error(path + ": cannot open: " + std::strerror(errno));
+  if (f == nullptr) fail("{}: cannot open: {}", path, std::strerror(errno));
   const std::size_t got = std::fread(bytes.data(), 1, size, f);
   std::fclose(f);
   if (got != size)
-    throw Error(path + ": truncated: expected " + std::to_string(size) + " bytes, read " +
-                std::to_string(got));
+    fail("{}: truncated: expected {} bytes, read {}", path, size, got);
 
   const std::size_t n = size / cifar_record;
   const std::size_t first = out.count;
@@ -52,8 +53,7 @@ inline void cifar_append_batch(const std::string& path, Scale scale, Dataset& ou
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint8_t* rec = bytes.data() + r * cifar_record;
     if (rec[0] > 9)
-      throw Error(path + ": record " + std::to_string(r) + " has label " + std::to_string(rec[0]) +
-                  ", expected 0..9");
+      fail("{}: record {} has label {}, expected 0..9", path, r, rec[0]);
     out.labels[first + r] = rec[0];
     float* dst = out.images.data() + (first + r) * 3 * cifar_plane;
     for (std::size_t p = 0; p < cifar_plane; ++p)
@@ -88,7 +88,7 @@ inline Dataset load_cifar10_batch(const std::string& path, Scale scale) {
 inline Dataset load_cifar10(const std::string& dir, bool train, Scale scale) {
   std::vector<std::string> names;
   if (train)
-    for (int i = 1; i <= 5; ++i) names.push_back("data_batch_" + std::to_string(i) + ".bin");
+    for (int i = 1; i <= 5; ++i) names.push_back(fmt::format("data_batch_{}.bin", i));
   else
     names.push_back("test_batch.bin");
 
@@ -99,10 +99,9 @@ inline Dataset load_cifar10(const std::string& dir, bool train, Scale scale) {
     base /= "cifar-10-batches-bin";
   for (const auto& n : names)
     if (!std::filesystem::is_regular_file(base / n, ec))
-      throw Error("CIFAR-10 file " + n + " not found in " + dir + " (nor in " +
-                  (std::filesystem::path(dir) / "cifar-10-batches-bin").string() +
-                  "); expected " + (train ? "data_batch_1.bin .. data_batch_5.bin" : "test_batch.bin") +
-                  " from cifar-10-binary.tar.gz");
+      fail("CIFAR-10 file {} not found in {} (nor in {}); expected {} from cifar-10-binary.tar.gz", n,
+           dir, (std::filesystem::path(dir) / "cifar-10-batches-bin").string(),
+           train ? "data_batch_1.bin .. data_batch_5.bin" : "test_batch.bin");
 
   Dataset d = detail::cifar_empty();
   for (const auto& n : names) detail::cifar_append_batch((base / n).string(), scale, d);

@@ -55,8 +55,7 @@ struct Dataset {
 /// Throws ctnet::Error when the range exceeds the dataset.
 inline Dataset subset(const Dataset& data, std::size_t first, std::size_t count) {
   if (first > data.count || count > data.count - first)
-    throw Error("subset [" + std::to_string(first) + ", " + std::to_string(first + count) +
-                ") is outside a dataset of " + std::to_string(data.count) + " images");
+    fail("subset [{}, {}) is outside a dataset of {} images", first, first + count, data.count);
   Dataset out;
   out.count = count;
   out.height = data.height;
@@ -84,14 +83,13 @@ inline Dataset subset(const Dataset& data, std::size_t first, std::size_t count)
 inline Dataset from_idx(const IdxArray& images, const IdxArray& labels, Scale scale,
                         const std::string& what) {
   if (images.dims.size() != 3 && images.dims.size() != 4)
-    throw Error(what + ": the images have " + std::to_string(images.dims.size()) +
-                " dimensions, expected 3 (count, height, width) or 4 (count, height, width, channels)");
+    fail("{}: the images have {} dimensions, expected 3 (count, height, width) or 4 (count, height, width, channels)",
+         what, images.dims.size());
   if (labels.dims.size() != 1)
-    throw Error(what + ": the labels have " + std::to_string(labels.dims.size()) +
-                " dimensions, expected 1 (count)");
+    fail("{}: the labels have {} dimensions, expected 1 (count)", what, labels.dims.size());
   if (images.dims[0] != labels.dims[0])
-    throw Error(what + ": the images file holds " + std::to_string(images.dims[0]) +
-                " images but the labels file holds " + std::to_string(labels.dims[0]) + " labels");
+    fail("{}: the images file holds {} images but the labels file holds {} labels", what, images.dims[0],
+         labels.dims[0]);
   Dataset out;
   out.count = images.dims[0];
   out.height = images.dims[1];

@@ -7,15 +7,14 @@
 // its 1f 8b magic, not by its name, so a renamed file still loads.
 #include <zlib.h>
 
-#include <cerrno>
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <limits>
 #include <string>
-#include <system_error>
+#include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <ctnet/core/atomic_file.hpp>
 #include <ctnet/core/error.hpp>
@@ -33,11 +32,7 @@ struct IdxArray {
 
 namespace detail {
 
-inline std::string idx_hex(std::uint32_t v, int digits) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%0*X", digits, static_cast<unsigned>(v));
-  return buf;
-}
+inline std::string idx_hex(std::uint32_t v, int digits) { return fmt::format("0x{:0{}X}", v, digits); }
 
 inline const char* idx_type_name(std::uint8_t type) {
   switch (type) {
@@ -55,7 +50,7 @@ inline const char* idx_type_name(std::uint8_t type) {
 inline std::vector<std::uint8_t> idx_gunzip(const std::vector<std::uint8_t>& in,
                                             const std::string& path) {
   z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw Error(path + ": cannot start zlib");
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) fail("{}: cannot start zlib", path);
   zs.next_in = const_cast<Bytef*>(in.data());
   zs.avail_in = static_cast<uInt>(in.size());
   std::vector<std::uint8_t> out;
@@ -70,7 +65,7 @@ inline std::vector<std::uint8_t> idx_gunzip(const std::vector<std::uint8_t>& in,
     if ((ret != Z_OK && ret != Z_STREAM_END) || stalled) {
       const std::string what = stalled ? "unexpected end of file" : (zs.msg ? zs.msg : "zlib error");
       inflateEnd(&zs);
-      throw Error(path + ": corrupt gzip data (" + what + ")");
+      fail("{}: corrupt gzip data ({})", path, what);
     }
     out.insert(out.end(), chunk, chunk + (sizeof chunk - zs.avail_out));
   } while (ret != Z_STREAM_END);
@@ -94,23 +89,20 @@ inline std::vector<std::uint8_t> idx_read_bytes(const std::string& path) {
 inline IdxArray read_idx(const std::string& path) {
   std::vector<std::uint8_t> bytes = detail::idx_read_bytes(path);
   if (bytes.size() < 4)
-    throw Error(path + ": truncated: " + std::to_string(bytes.size()) +
-                " bytes, too short for an IDX header");
+    fail("{}: truncated: {} bytes, too short for an IDX header", path, bytes.size());
   const std::uint32_t magic = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
                               (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
   if (bytes[0] != 0 || bytes[1] != 0 || bytes[3] == 0)
-    throw Error(path + ": wrong magic number " + detail::idx_hex(magic, 8) +
-                ", not an IDX file (expected 0x00000801..0x000008FF for unsigned bytes)");
+    fail("{}: wrong magic number {}, not an IDX file (expected 0x00000801..0x000008FF for unsigned bytes)",
+         path, detail::idx_hex(magic, 8));
   if (bytes[2] != 0x08)
-    throw Error(path + ": IDX element type " + detail::idx_hex(bytes[2], 2) + " (" +
-                detail::idx_type_name(bytes[2]) +
-                ") is not supported, only unsigned byte (0x08) is (magic number " +
-                detail::idx_hex(magic, 8) + ")");
+    fail("{}: IDX element type {} ({}) is not supported, only unsigned byte (0x08) is (magic number {})",
+         path, detail::idx_hex(bytes[2], 2), detail::idx_type_name(bytes[2]), detail::idx_hex(magic, 8));
   const std::size_t ndims = bytes[3];
   const std::size_t header = 4 + 4 * ndims;
   if (bytes.size() < header)
-    throw Error(path + ": truncated: the header needs " + std::to_string(header) + " bytes for " +
-                std::to_string(ndims) + " dimensions, the file has " + std::to_string(bytes.size()));
+    fail("{}: truncated: the header needs {} bytes for {} dimensions, the file has {}", path, header,
+         ndims, bytes.size());
 
   IdxArray out;
   out.dims.resize(ndims);
@@ -127,12 +119,10 @@ inline IdxArray read_idx(const std::string& path) {
   }
   const std::size_t found = bytes.size() - header;
   if (overflow || found < expected)
-    throw Error(path + ": truncated: expected " +
-                (overflow ? std::string("more than 2^64") : std::to_string(expected)) +
-                " bytes of data, found " + std::to_string(found));
+    fail("{}: truncated: expected {} bytes of data, found {}", path,
+         overflow ? std::string("more than 2^64") : fmt::format("{}", expected), found);
   if (found > expected)
-    throw Error(path + ": expected " + std::to_string(expected) + " bytes of data, found " +
-                std::to_string(found) + " (extra bytes after the data)");
+    fail("{}: expected {} bytes of data, found {} (extra bytes after the data)", path, expected, found);
   bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header));
   out.data = std::move(bytes);
   return out;
@@ -144,18 +134,17 @@ inline IdxArray read_idx(const std::string& path) {
 /// dimensions do not match the data or the file cannot be written.
 inline void write_idx(const std::string& path, const IdxArray& array) {
   if (array.dims.empty() || array.dims.size() > 255)
-    throw Error(path + ": cannot write an IDX file with " + std::to_string(array.dims.size()) +
-                " dimensions (1..255 allowed)");
+    fail("{}: cannot write an IDX file with {} dimensions (1..255 allowed)", path, array.dims.size());
   std::size_t product = 1;
   std::vector<std::uint8_t> header{0, 0, 0x08, static_cast<std::uint8_t>(array.dims.size())};
   for (std::size_t d : array.dims) {
-    if (d > 0xFFFFFFFFu) throw Error(path + ": IDX dimension " + std::to_string(d) + " exceeds 2^32-1");
+    if (d > 0xFFFFFFFFu) fail("{}: IDX dimension {} exceeds 2^32-1", path, d);
     product *= d;
     for (int shift = 24; shift >= 0; shift -= 8) header.push_back(static_cast<std::uint8_t>(d >> shift));
   }
   if (product != array.data.size())
-    throw Error(path + ": cannot write IDX: dimensions give " + std::to_string(product) +
-                " bytes but the data has " + std::to_string(array.data.size()));
+    fail("{}: cannot write IDX: dimensions give {} bytes but the data has {}", path, product,
+         array.data.size());
   write_file_atomic(path, {header, array.data});
 }
 

@@ -51,11 +51,8 @@ inline std::string mnist_require_file(const std::string& dir, const std::string&
   std::string found = mnist_find_file(dir, names);
   if (found.empty()) {
     std::error_code ec;
-    const std::string where = std::filesystem::is_directory(dir, ec)
-                                  ? "in " + dir
-                                  : "in " + dir + " (no such directory)";
-    throw Error("MNIST file not found " + where + ": looked for " + mnist_join(names) +
-                " (scripts/fetch_mnist.sh downloads MNIST; --data-dir picks another directory)");
+    fail("MNIST file not found in {}{}: looked for {} (scripts/fetch_mnist.sh downloads MNIST; --data-dir picks another directory)",
+         dir, std::filesystem::is_directory(dir, ec) ? "" : " (no such directory)", mnist_join(names));
   }
   return found;
 }
@@ -74,13 +71,11 @@ inline Dataset load_mnist(const std::string& dir, bool train, Scale scale) {
   const IdxArray images = read_idx(images_path);
   const IdxArray labels = read_idx(labels_path);
   if (images.dims.size() != 3)
-    throw Error(images_path + ": expected 3 dimensions (count, height, width), found " +
-                std::to_string(images.dims.size()));
+    fail("{}: expected 3 dimensions (count, height, width), found {}", images_path, images.dims.size());
   Dataset out = from_idx(images, labels, scale, images_path + " and " + labels_path);
   for (std::size_t i = 0; i < out.labels.size(); ++i)
     if (out.labels[i] > 9)
-      throw Error(labels_path + ": label " + std::to_string(out.labels[i]) + " at index " +
-                  std::to_string(i) + " is outside 0..9");
+      fail("{}: label {} at index {} is outside 0..9", labels_path, out.labels[i], i);
   return out;
 }
 
@@ -94,7 +89,7 @@ inline Dataset load_mnist(const std::string& dir, bool train, Scale scale) {
 /// the data, listing the places looked at.
 inline std::string find_dataset_dir(const std::string& dataset, const std::string& flag_dir) {
   if (dataset != "mnist" && dataset != "fashion")
-    throw Error("unknown dataset '" + dataset + "' (known: mnist, fashion)");
+    fail("unknown dataset '{}' (known: mnist, fashion)", dataset);
   if (!flag_dir.empty()) return flag_dir;
 
   std::vector<std::string> places;
@@ -118,8 +113,8 @@ inline std::string find_dataset_dir(const std::string& dataset, const std::strin
   if (dataset == "mnist" && places.size() == 1) looked += " (CTNET_DATA is not set)";
   std::error_code ec;
   const std::string cwd = std::filesystem::current_path(ec).string();
-  throw Error(std::string(dataset == "mnist" ? "MNIST" : "Fashion-MNIST") + " not found: looked in " +
-              looked + " (current directory " + cwd + "); " + hint);
+  fail("{} not found: looked in {} (current directory {}); {}", dataset == "mnist" ? "MNIST" : "Fashion-MNIST",
+       looked, cwd, hint);
 }
 
 }  // namespace ctnet

@@ -24,13 +24,11 @@ inline Dataset load_samples(const std::string& images, const std::string& labels
                             std::size_t width, std::size_t channels, Scale scale) {
   const IdxArray img = read_idx(images);
   if (img.dims.size() != 3 && img.dims.size() != 4)
-    throw Error(images + ": " + std::to_string(img.dims.size()) +
-                " dimensions, expected images (count, height, width[, channels])");
+    fail("{}: {} dimensions, expected images (count, height, width[, channels])", images, img.dims.size());
   const std::size_t c = img.dims.size() == 4 ? img.dims[3] : 1;
   if (img.dims[1] != height || img.dims[2] != width || c != channels)
-    throw Error(images + ": images of " + std::to_string(img.dims[1]) + "x" +
-                std::to_string(img.dims[2]) + "x" + std::to_string(c) + ", expected " +
-                std::to_string(height) + "x" + std::to_string(width) + "x" + std::to_string(channels));
+    fail("{}: images of {}x{}x{}, expected {}x{}x{}", images, img.dims[1], img.dims[2], c, height, width,
+         channels);
   IdxArray lab;
   if (!labels.empty()) {
     lab = read_idx(labels);
@@ -53,9 +51,7 @@ inline void write_samples(const std::string& images, std::span<const float> pixe
                           std::size_t channels, Scale scale, const std::string& labels = {},
                           std::span<const std::uint8_t> label_values = {}) {
   if (pixels.size() != count * height * width * channels)
-    throw Error(images + ": " + std::to_string(pixels.size()) + " values are not " +
-                std::to_string(count) + " images of " + std::to_string(height) + "x" +
-                std::to_string(width) + "x" + std::to_string(channels));
+    fail("{}: {} values are not {} images of {}x{}x{}", images, pixels.size(), count, height, width, channels);
   IdxArray img;
   img.dims = channels == 1 ? std::vector<std::size_t>{count, height, width}
                            : std::vector<std::size_t>{count, height, width, channels};
@@ -64,8 +60,7 @@ inline void write_samples(const std::string& images, std::span<const float> pixe
   write_idx(images, img);
   if (labels.empty()) return;
   if (label_values.size() != count)
-    throw Error(labels + ": " + std::to_string(label_values.size()) + " labels for " +
-                std::to_string(count) + " images");
+    fail("{}: {} labels for {} images", labels, label_values.size(), count);
   write_idx(labels, IdxArray{{count}, {label_values.begin(), label_values.end()}});
 }
 

@@ -15,8 +15,7 @@ namespace ctnet {
 inline void write_confusion_matrix(const std::string& path, const std::vector<std::size_t>& counts,
                                    std::size_t classes, const std::string& title) {
   if (classes == 0 || counts.size() != classes * classes)
-    throw Error(path + ": a confusion matrix of " + std::to_string(counts.size()) +
-                " counts for " + std::to_string(classes) + " classes");
+    fail("{}: a confusion matrix of {} counts for {} classes", path, counts.size(), classes);
   Heatmap hm;
   hm.title = title;
   hm.xlabel = "predicted class";

@@ -59,14 +59,14 @@ class FeatureClassifier {
     std::size_t next = 0;
     const auto take = [&](const ParamRef& p) {
       if (next >= source.size() || source[next].size() != p.value.size())
-        throw Error("FeatureClassifier: the parts' parameters do not line up with the model's");
+        fail("FeatureClassifier: the parts' parameters do not line up with the model's");
       std::copy(source[next].begin(), source[next].end(), p.value.begin());
       ++next;
     };
     body_.visit_params(take);
     rest_.visit_params(take);
     if (next != source.size())
-      throw Error("FeatureClassifier: the parts' parameters do not line up with the model's");
+      fail("FeatureClassifier: the parts' parameters do not line up with the model's");
   }
 
   /// Loads Net from the checkpoint's model `prefix` (an error names both
@@ -83,11 +83,10 @@ class FeatureClassifier {
   void run(std::span<const float> x, std::size_t n, std::span<float> features,
            std::span<float> probabilities, std::size_t batch = 500) {
     if (x.size() != n * input_size)
-      throw Error("FeatureClassifier: " + std::to_string(x.size()) + " values are not " +
-                  std::to_string(n) + " inputs of " + std::to_string(input_size));
+      fail("FeatureClassifier: {} values are not {} inputs of {}", x.size(), n, input_size);
     if ((!features.empty() && features.size() != n * feature_size) ||
         (!probabilities.empty() && probabilities.size() != n * classes))
-      throw Error("FeatureClassifier: output buffers of the wrong size");
+      fail("FeatureClassifier: output buffers of the wrong size");
     batch = std::max<std::size_t>(batch, 1);
     for (std::size_t first = 0; first < n; first += batch) {
       const std::size_t m = std::min(batch, n - first);

@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/blas.hpp>
@@ -51,8 +50,7 @@ inline double frechet_distance(const Moments& a, const Moments& b) {
   const std::size_t d = a.dim;
   if (b.dim != d || a.mean.size() != d || b.mean.size() != d || a.cov.size() != d * d ||
       b.cov.size() != d * d)
-    throw Error("frechet_distance: moments of " + std::to_string(a.dim) + " and " +
-                std::to_string(b.dim) + " dimensions");
+    fail("frechet_distance: moments of {} and {} dimensions", a.dim, b.dim);
   double dist = 0.0;
   for (std::size_t j = 0; j < d; ++j) {
     const double diff = a.mean[j] - b.mean[j];

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/blas.hpp>
@@ -24,9 +23,8 @@ struct Moments {
 /// whatever n is. Throws ctnet::Error when x is not n x d or n < 2.
 inline Moments moments(std::span<const float> x, std::size_t n, std::size_t d) {
   if (x.size() != n * d)
-    throw Error("moments: " + std::to_string(x.size()) + " values are not " + std::to_string(n) +
-                " rows of " + std::to_string(d));
-  if (n < 2) throw Error("moments: a covariance needs at least 2 samples, got " + std::to_string(n));
+    fail("moments: {} values are not {} rows of {}", x.size(), n, d);
+  if (n < 2) fail("moments: a covariance needs at least 2 samples, got {}", n);
   Moments m;
   m.dim = d;
   m.count = n;

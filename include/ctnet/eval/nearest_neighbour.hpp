@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <limits>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/blas.hpp>
@@ -37,10 +36,9 @@ inline std::vector<std::size_t> nearest_neighbours(std::span<const float> points
                                                    std::size_t d,
                                                    NearestNeighbourBlocks blocks = {}) {
   if (points.size() != np * d || queries.size() != nq * d)
-    throw Error("nearest_neighbours: " + std::to_string(points.size()) + " and " +
-                std::to_string(queries.size()) + " values are not " + std::to_string(np) +
-                " and " + std::to_string(nq) + " rows of " + std::to_string(d));
-  if (np == 0 && nq > 0) throw Error("nearest_neighbours: no points to search");
+    fail("nearest_neighbours: {} and {} values are not {} and {} rows of {}", points.size(), queries.size(), np,
+         nq, d);
+  if (np == 0 && nq > 0) fail("nearest_neighbours: no points to search");
   const std::size_t bq = std::max<std::size_t>(blocks.queries, 1);
   const std::size_t bp = std::max<std::size_t>(blocks.points, 1);
   std::vector<float> norms(np);
@@ -87,9 +85,8 @@ inline double nearest_neighbour_error(std::span<const float> train,
                                       std::span<const std::uint8_t> test_labels, std::size_t d,
                                       NearestNeighbourBlocks blocks = {}) {
   if (d == 0 || train.size() != train_labels.size() * d || test.size() != test_labels.size() * d)
-    throw Error("nearest_neighbour_error: " + std::to_string(train_labels.size()) + " and " +
-                std::to_string(test_labels.size()) + " labels for " + std::to_string(train.size()) +
-                " and " + std::to_string(test.size()) + " values of dimension " + std::to_string(d));
+    fail("nearest_neighbour_error: {} and {} labels for {} and {} values of dimension {}", train_labels.size(),
+         test_labels.size(), train.size(), test.size(), d);
   const auto nearest =
       nearest_neighbours(train, train_labels.size(), test, test_labels.size(), d, blocks);
   if (nearest.empty()) return 0.0;

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/blas.hpp>
@@ -32,8 +31,7 @@ class ClassPca {
   /// 0..classes-1 or a class with fewer than 2 images.
   static ClassPca fit(const Dataset& data, std::size_t classes = 10) {
     if (data.labels.size() != data.count || data.count == 0)
-      throw Error("ClassPca::fit: needs labelled images, got " + std::to_string(data.count) +
-                  " images and " + std::to_string(data.labels.size()) + " labels");
+      fail("ClassPca::fit: needs labelled images, got {} images and {} labels", data.count, data.labels.size());
     ClassPca p;
     p.classes_ = classes;
     p.height_ = data.height;
@@ -46,15 +44,13 @@ class ClassPca {
     std::vector<std::size_t> count(classes, 0);
     for (std::size_t i = 0; i < data.count; ++i) {
       if (data.labels[i] >= classes)
-        throw Error("ClassPca::fit: label " + std::to_string(data.labels[i]) + " of image " +
-                    std::to_string(i) + " is not below " + std::to_string(classes));
+        fail("ClassPca::fit: label {} of image {} is not below {}", data.labels[i], i, classes);
       ++count[data.labels[i]];
     }
     std::vector<float> rows;
     for (std::size_t c = 0; c < classes; ++c) {
       if (count[c] < 2)
-        throw Error("ClassPca::fit: class " + std::to_string(c) + " has " +
-                    std::to_string(count[c]) + " images, at least 2 are needed");
+        fail("ClassPca::fit: class {} has {} images, at least 2 are needed", c, count[c]);
       rows.clear();
       rows.reserve(count[c] * d);
       for (std::size_t i = 0; i < data.count; ++i)
@@ -96,8 +92,7 @@ class ClassPca {
     check_components(n);
     const std::size_t d = dim();
     if (x.size() != d || out.size() != d)
-      throw Error("ClassPca::reconstruct: images of " + std::to_string(d) + " values, got " +
-                  std::to_string(x.size()) + " and " + std::to_string(out.size()));
+      fail("ClassPca::reconstruct: images of {} values, got {} and {}", d, x.size(), out.size());
     const auto mu = mean(c);
     std::vector<double> centred(d);
     for (std::size_t j = 0; j < d; ++j) centred[j] = static_cast<double>(x[j]) - mu[j];
@@ -117,7 +112,7 @@ class ClassPca {
   /// training images "reconstructed" from n components.
   Dataset reconstruct_all(const Dataset& data, std::size_t n, float lo = 0.0f, float hi = 1.0f) const {
     if (data.sample_size() != dim() || data.labels.size() != data.count)
-      throw Error("ClassPca::reconstruct_all: needs labelled images of " + std::to_string(dim()) + " values");
+      fail("ClassPca::reconstruct_all: needs labelled images of {} values", dim());
     Dataset out = data;
     for (std::size_t i = 0; i < data.count; ++i) {
       const std::span<float> y(out.images.data() + i * dim(), dim());
@@ -135,8 +130,7 @@ class ClassPca {
     check_components(n);
     const std::size_t d = dim();
     if (out.size() != count * d)
-      throw Error("ClassPca::sample: room for " + std::to_string(out.size()) + " values, " +
-                  std::to_string(count) + " samples need " + std::to_string(count * d));
+      fail("ClassPca::sample: room for {} values, {} samples need {}", out.size(), count, count * d);
     const auto var = variances(c);
     std::vector<float> z(count * n);
     for (std::size_t s = 0; s < count; ++s)
@@ -181,13 +175,12 @@ class ClassPca {
  private:
   std::size_t check_class(std::size_t c) const {
     if (c >= classes_)
-      throw Error("ClassPca: class " + std::to_string(c) + " of " + std::to_string(classes_));
+      fail("ClassPca: class {} of {}", c, classes_);
     return c;
   }
   void check_components(std::size_t n) const {
     if (n > dim())
-      throw Error("ClassPca: " + std::to_string(n) + " components asked, images have " +
-                  std::to_string(dim()) + " values");
+      fail("ClassPca: {} components asked, images have {} values", n, dim());
   }
 
   std::size_t classes_ = 0, height_ = 0, width_ = 0, channels_ = 0;

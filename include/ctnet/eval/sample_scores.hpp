@@ -5,13 +5,15 @@
 // Frechet distance to the reference in the classifier's features, the
 // predicted class counts, the confusion matrix, and the test error on the
 // reference of a 1-nearest-neighbour classifier fitted on the samples.
+#include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <optional>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <ctnet/core/error.hpp>
 #include <ctnet/data/dataset.hpp>
@@ -35,23 +37,56 @@ struct SampleScores {
   std::vector<std::size_t> confusion;    ///< classes x classes, rows true label; labelled only
 };
 
+namespace detail {
+
+/// `j` on one line with the separators of Python's json.dumps (", " and
+/// ": "). nlohmann writes the keys and integers; a float is written with 6
+/// significant digits ({:.6g}, always a valid JSON number when finite), and
+/// NaN or an infinity as null, as nlohmann's dump() writes them.
+inline void json_line(const nlohmann::ordered_json& j, std::string& out) {
+  const char* sep = "";
+  if (j.is_object()) {
+    out += '{';
+    for (const auto& [key, value] : j.items()) {
+      out += sep;
+      out += nlohmann::json(key).dump();
+      out += ": ";
+      json_line(value, out);
+      sep = ", ";
+    }
+    out += '}';
+  } else if (j.is_array()) {
+    out += '[';
+    for (const auto& value : j) {
+      out += sep;
+      json_line(value, out);
+      sep = ", ";
+    }
+    out += ']';
+  } else if (j.is_number_float()) {
+    const double v = j.get<double>();
+    out += std::isfinite(v) ? fmt::format("{:.6g}", v) : "null";
+  } else {
+    out += j.dump();
+  }
+}
+
+}  // namespace detail
+
 /// The scores as one JSON object on one line (keys in the order of
-/// SampleScores; absent optional scores are left out).
+/// SampleScores; absent optional scores are left out; a NaN or infinite
+/// score is null).
 inline std::string to_json(const SampleScores& s) {
-  const auto num = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return std::string(buf);
-  };
-  std::string j = "{\"samples\": " + std::to_string(s.samples);
-  if (s.label_accuracy) j += ", \"label_accuracy\": " + num(*s.label_accuracy);
-  j += ", \"inception_score\": " + num(s.inception_score);
-  j += ", \"frechet_distance\": " + num(s.frechet_distance);
-  if (s.nn_test_error) j += ", \"nn_test_error\": " + num(*s.nn_test_error);
-  j += ", \"predicted_class_counts\": [";
-  for (std::size_t c = 0; c < s.predicted_class_counts.size(); ++c)
-    j += (c ? ", " : "") + std::to_string(s.predicted_class_counts[c]);
-  return j + "]}";
+  nlohmann::ordered_json j;
+  j["samples"] = s.samples;
+  if (s.label_accuracy) j["label_accuracy"] = *s.label_accuracy;
+  j["inception_score"] = s.inception_score;
+  j["frechet_distance"] = s.frechet_distance;
+  if (s.nn_test_error) j["nn_test_error"] = *s.nn_test_error;
+  j["predicted_class_counts"] = s.predicted_class_counts;
+  std::string out;
+  detail::json_line(j, out);
+  return out;
 }
 
 /// Scores sample sets with a trained classifier (Net split after its first K
@@ -78,7 +113,7 @@ class SampleScorer {
   SampleScores score(const Dataset& samples, bool nearest_neighbour = true) {
     check_size(samples, "the samples");
     if (samples.count < 2)
-      throw Error("scoring needs at least 2 samples, got " + std::to_string(samples.count));
+      fail("scoring needs at least 2 samples, got {}", samples.count);
     const std::size_t n = samples.count;
     std::vector<float> features(n * Classifier::feature_size), probs(n * classes);
     classifier_.run(samples.images, n, features, probs);
@@ -104,9 +139,8 @@ class SampleScorer {
  private:
   static void check_size(const Dataset& d, const char* what) {
     if (d.sample_size() != Classifier::input_size || d.images.size() != d.count * d.sample_size())
-      throw Error(std::string(what) + " hold images of " + std::to_string(d.height) + "x" +
-                  std::to_string(d.width) + "x" + std::to_string(d.channels) +
-                  ", the classifier takes " + std::to_string(Classifier::input_size) + " values");
+      fail("{} hold images of {}x{}x{}, the classifier takes {} values", what, d.height, d.width, d.channels,
+           Classifier::input_size);
   }
 
   Classifier classifier_;

@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -19,19 +18,16 @@ namespace detail {
 
 inline void check_probs(const char* what, std::span<const float> probs, std::size_t classes) {
   if (classes == 0 || probs.size() % classes != 0)
-    throw Error(std::string(what) + ": " + std::to_string(probs.size()) +
-                " probabilities are not rows of " + std::to_string(classes) + " classes");
+    fail("{}: {} probabilities are not rows of {} classes", what, probs.size(), classes);
 }
 
 inline void check_labels(const char* what, std::size_t rows, std::span<const std::uint8_t> labels,
                          std::size_t classes) {
   if (labels.size() != rows)
-    throw Error(std::string(what) + ": " + std::to_string(rows) + " samples but " +
-                std::to_string(labels.size()) + " labels");
+    fail("{}: {} samples but {} labels", what, rows, labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (labels[i] >= classes)
-      throw Error(std::string(what) + ": label " + std::to_string(labels[i]) + " of sample " +
-                  std::to_string(i) + " is not below " + std::to_string(classes));
+      fail("{}: label {} of sample {} is not below {}", what, labels[i], i, classes);
 }
 
 }  // namespace detail

@@ -36,8 +36,7 @@ class Canvas {
   Canvas(int width, int height, Rgb background = {255, 255, 255})
       : width_(width), height_(height) {
     if (width <= 0 || height <= 0)
-      throw Error("canvas size must be positive, got " + std::to_string(width) + "x" +
-                  std::to_string(height));
+      fail("canvas size must be positive, got {}x{}", width, height);
     pixels_.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
     for (std::size_t i = 0; i < pixels_.size(); i += 3) {
       pixels_[i] = background.r;

@@ -4,10 +4,15 @@
 // at any moment leaves the previous or the new checkpoint, never half of one)
 // and checked on load: loading into a model of another architecture fails
 // with a one-line error naming both.
+#include <algorithm>
 #include <cstddef>
 #include <map>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
 #include <ctnet/core/layer.hpp>
@@ -23,7 +28,7 @@ template <class Net>
 std::string model_signature() {
   std::string s = "Input<";
   for (std::size_t i = 0; i < Net::input_shape::rank; ++i)
-    s += (i ? ", " : "") + std::to_string(Net::input_shape::dims[i]);
+    s += fmt::format("{}{}", i ? ", " : "", Net::input_shape::dims[i]);
   s += ">";
   // Two appends, not `" " + name()`: g++ 12 warns (-Wrestrict) about that temporary.
   [&]<class... Ls>(type_list<Ls...>) { ((s += ' ', s += Ls::name()), ...); }(typename Net::specs{});
@@ -54,7 +59,7 @@ class CheckpointWriter {
   template <class Opt>
   void add_optimizer(const std::string& prefix, Opt& opt) {
     meta_[prefix + ".optimizer"] = Opt::name;
-    meta_[prefix + ".steps"] = std::to_string(opt.t);
+    meta_[prefix + ".steps"] = fmt::format("{}", opt.t);
     opt.visit_state([&](const std::string& name, Buffer& b) {
       views_.push_back(TensorView{prefix + "/" + name, {b.size()}, as_span(b)});
     });
@@ -75,7 +80,7 @@ class CheckpointReader {
  public:
   explicit CheckpointReader(std::string path) : path_(std::move(path)), file_(read_safetensors(path_)) {
     if (get("format") != "ctnet-checkpoint-1")
-      throw Error(path_ + ": not a ctnet checkpoint (no format ctnet-checkpoint-1 in its metadata)");
+      fail("{}: not a ctnet checkpoint (no format ctnet-checkpoint-1 in its metadata)", path_);
   }
 
   /// Restores `net` from `<prefix>/...`; the architecture must match.
@@ -87,10 +92,9 @@ class CheckpointReader {
       const std::string want = model_signature<Net>();
       const std::string have = get(prefix + ".signature");
       if (have.empty())
-        throw Error(path_ + ": holds no model named '" + prefix + "'");
+        fail("{}: holds no model named '{}'", path_, prefix);
       if (have != want)
-        throw Error(path_ + ": checkpoint of another model: it holds '" + have + "', this is '" +
-                    want + "'");
+        fail("{}: checkpoint of another model: it holds '{}', this is '{}'", path_, have, want);
       const auto names = layer_names<Net>();
       net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
         const std::string name = prefix + "/" + names[layer] + "/" + std::string(p.role);
@@ -110,7 +114,7 @@ class CheckpointReader {
   template <class Opt, class Net>
   void load_optimizer(const std::string& prefix, Opt& opt, Net& net) const {
     if (get(prefix + ".optimizer") != Opt::name)
-      throw Error(path_ + ": holds no " + std::string(Opt::name) + " state under '" + prefix + "'");
+      fail("{}: holds no {} state under '{}'", path_, Opt::name, prefix);
     opt.prepare(net);
     opt.t = std::stoull(get(prefix + ".steps"));
     opt.visit_state([&](const std::string& name, Buffer& b) {
@@ -128,11 +132,10 @@ class CheckpointReader {
  private:
   void copy_tensor(const std::string& name, std::span<float> out) const {
     auto it = file_.tensors.find(name);
-    if (it == file_.tensors.end()) throw Error(path_ + ": tensor '" + name + "' is missing");
+    if (it == file_.tensors.end()) fail("{}: tensor '{}' is missing", path_, name);
     const auto& data = it->second.second;
     if (data.size() != out.size())
-      throw Error(path_ + ": tensor '" + name + "' holds " + std::to_string(data.size()) +
-                  " values, the model expects " + std::to_string(out.size()));
+      fail("{}: tensor '{}' holds {} values, the model expects {}", path_, name, data.size(), out.size());
     std::copy(data.begin(), data.end(), out.begin());
   }
 

@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
 #include <ctnet/io/canvas.hpp>
@@ -54,20 +55,19 @@ inline Rgb blues(double t) noexcept {
 /// 1200 px). Throws ctnet::Error if values.size() != rows * cols, a label
 /// vector has the wrong length, or rows or cols is 0.
 inline Canvas render_heatmap(const Heatmap& hm, std::size_t cell_size = 0) {
-  const std::string dims = std::to_string(hm.rows) + "x" + std::to_string(hm.cols);
-  if (hm.rows == 0 || hm.cols == 0) throw Error("heatmap of size " + dims);
-  if (hm.rows > 4096 || hm.cols > 4096) throw Error("heatmap of size " + dims + " is too large");
+  if (hm.rows == 0 || hm.cols == 0) fail("heatmap of size {}x{}", hm.rows, hm.cols);
+  if (hm.rows > 4096 || hm.cols > 4096) fail("heatmap of size {}x{} is too large", hm.rows, hm.cols);
   if (hm.values.size() != hm.rows * hm.cols)
-    throw Error("heatmap " + dims + " has " + std::to_string(hm.values.size()) + " values");
+    fail("heatmap {}x{} has {} values", hm.rows, hm.cols, hm.values.size());
   if (!hm.row_labels.empty() && hm.row_labels.size() != hm.rows)
-    throw Error("heatmap " + dims + " has " + std::to_string(hm.row_labels.size()) + " row labels");
+    fail("heatmap {}x{} has {} row labels", hm.rows, hm.cols, hm.row_labels.size());
   if (!hm.col_labels.empty() && hm.col_labels.size() != hm.cols)
-    throw Error("heatmap " + dims + " has " + std::to_string(hm.col_labels.size()) + " column labels");
+    fail("heatmap {}x{} has {} column labels", hm.rows, hm.cols, hm.col_labels.size());
   const auto row_label = [&](std::size_t r) {
-    return hm.row_labels.empty() ? std::to_string(r) : hm.row_labels[r];
+    return hm.row_labels.empty() ? fmt::format("{}", r) : hm.row_labels[r];
   };
   const auto col_label = [&](std::size_t c) {
-    return hm.col_labels.empty() ? std::to_string(c) : hm.col_labels[c];
+    return hm.col_labels.empty() ? fmt::format("{}", c) : hm.col_labels[c];
   };
 
   detail::DataRange vr;
@@ -79,11 +79,9 @@ inline Canvas render_heatmap(const Heatmap& hm, std::size_t cell_size = 0) {
   const double vmin = vr.empty() ? 0.0 : vr.lo;
   const double vmax = vr.empty() || vr.hi == vr.lo ? vmin + 1.0 : vr.hi;
   const auto cell_text = [&](double v) {
-    char buf[32];
-    if (integers) std::snprintf(buf, sizeof buf, "%.0f", v);
-    else if (std::max(std::abs(vr.lo), std::abs(vr.hi)) < 100) std::snprintf(buf, sizeof buf, "%.2f", v);
-    else std::snprintf(buf, sizeof buf, "%.3g", v);
-    return std::string(buf);
+    if (integers) return fmt::format("{:.0f}", v);
+    if (std::max(std::abs(vr.lo), std::abs(vr.hi)) < 100) return fmt::format("{:.2f}", v);
+    return fmt::format("{:.3g}", v);
   };
 
   // Text scale follows the usual figure size; cells fit the widest number.
@@ -182,7 +180,7 @@ inline void write_heatmap(const std::string& path, const Heatmap& hm, std::size_
     try {
       return render_heatmap(hm, cell_size);
     } catch (const Error& e) {
-      throw Error("cannot write heatmap '" + path + "': " + e.what());
+      fail("cannot write heatmap '{}': {}", path, e.what());
     }
   }();
   cv.write_png(path);

@@ -43,18 +43,15 @@ inline void write_image_grid(const std::string& path, std::span<const float> ima
                              std::size_t count, std::size_t h, std::size_t w,
                              std::size_t c, std::size_t cols, float lo, float hi,
                              std::size_t scale = 2) {
-  const std::string where = "cannot write image grid '" + path + "': ";
-  if (count == 0) throw Error(where + "no images (count is 0)");
-  if (h == 0 || w == 0) throw Error(where + "image height and width must be positive");
-  if (c != 1 && c != 3) throw Error(where + "channels must be 1 or 3, got " + std::to_string(c));
-  if (cols == 0) throw Error(where + "cols must be positive");
-  if (scale == 0) throw Error(where + "scale must be positive");
-  if (!(hi > lo)) throw Error(where + "value range needs lo < hi");
+  if (count == 0) fail("cannot write image grid '{}': no images (count is 0)", path);
+  if (h == 0 || w == 0) fail("cannot write image grid '{}': image height and width must be positive", path);
+  if (c != 1 && c != 3) fail("cannot write image grid '{}': channels must be 1 or 3, got {}", path, c);
+  if (cols == 0) fail("cannot write image grid '{}': cols must be positive", path);
+  if (scale == 0) fail("cannot write image grid '{}': scale must be positive", path);
+  if (!(hi > lo)) fail("cannot write image grid '{}': value range needs lo < hi", path);
   if (images.size() != count * h * w * c)
-    throw Error(where + "expected " + std::to_string(count) + "x" + std::to_string(h) + "x" +
-                std::to_string(w) + "x" + std::to_string(c) + " = " +
-                std::to_string(count * h * w * c) + " floats, got " +
-                std::to_string(images.size()));
+    fail("cannot write image grid '{}': expected {}x{}x{}x{} = {} floats, got {}", path, count, h, w, c,
+         count * h * w * c, images.size());
 
   const std::size_t grid_cols = std::min(cols, count);
   const std::size_t grid_rows = (count + grid_cols - 1) / grid_cols;

@@ -36,8 +36,7 @@ inline Canvas render_line_plot(const LinePlot& plot, std::size_t width = 800,
   detail::DataRange xr, yr;
   for (const Series& sr : plot.series) {
     if (sr.x.size() != sr.y.size())
-      throw Error("series '" + sr.name + "' has " + std::to_string(sr.x.size()) + " x values and " +
-                  std::to_string(sr.y.size()) + " y values");
+      fail("series '{}' has {} x values and {} y values", sr.name, sr.x.size(), sr.y.size());
     for (std::size_t i = 0; i < sr.x.size(); ++i)
       if (std::isfinite(sr.x[i]) && std::isfinite(sr.y[i])) {
         xr.add(sr.x[i]);
@@ -79,7 +78,7 @@ inline void write_line_plot(const std::string& path, const LinePlot& plot, std::
     try {
       return render_line_plot(plot, width, height);
     } catch (const Error& e) {
-      throw Error("cannot write plot '" + path + "': " + e.what());
+      fail("cannot write plot '{}': {}", path, e.what());
     }
   }();
   cv.write_png(path);

@@ -36,8 +36,7 @@ inline constexpr Rgb plot_legend_border{190, 190, 190};
 /// A white canvas of the requested figure size; throws on absurd sizes.
 inline Canvas make_figure(std::size_t width, std::size_t height) {
   if (width < 50 || height < 50 || width > 16384 || height > 16384)
-    throw Error("figure size " + std::to_string(width) + "x" + std::to_string(height) +
-                " is outside 50..16384");
+    fail("figure size {}x{} is outside 50..16384", width, height);
   return Canvas(static_cast<int>(width), static_cast<int>(height), plot_white);
 }
 
@@ -105,7 +104,7 @@ inline PlotArea draw_axes(Canvas& cv, const std::string& title, const std::strin
   a.y0 = top;
   a.y1 = cv.height() - bottom;
   const int plot_h = a.y1 - a.y0;
-  if (plot_h < 20) throw Error("figure too small: " + std::to_string(cv.height()) + " px high");
+  if (plot_h < 20) fail("figure too small: {} px high", cv.height());
 
   const AxisTicks yt = nice_ticks(yr.lo, yr.hi, static_cast<std::size_t>(std::max(2, plot_h / (20 * s))));
   const std::vector<std::string> ylabels = format_ticks(yt);
@@ -121,7 +120,7 @@ inline PlotArea draw_axes(Canvas& cv, const std::string& title, const std::strin
   for (int pass = 0; pass < 2; ++pass) {
     a.x1 = cv.width() - right;
     const int plot_w = a.x1 - a.x0;
-    if (plot_w < 20) throw Error("figure too small: " + std::to_string(cv.width()) + " px wide");
+    if (plot_w < 20) fail("figure too small: {} px wide", cv.width());
     for (int target = std::max(2, plot_w / (30 * s)); target >= 2; --target) {
       xt = nice_ticks(xr.lo, xr.hi, static_cast<std::size_t>(target));
       xlabels = format_ticks(xt);

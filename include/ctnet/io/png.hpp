@@ -8,6 +8,7 @@
 // ctnet::Error.
 #include <png.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -40,13 +42,16 @@ struct PngErrorSink {
 
 inline void png_error_to_sink(png_structp png, png_const_charp msg) {
   auto* sink = static_cast<PngErrorSink*>(png_get_error_ptr(png));
-  std::snprintf(sink->message, sizeof sink->message, "%s", msg);
+  // A bounded copy, truncated to fit the sink (fmt::format_to_n would compile
+  // fmt's whole formatting engine into every translation unit that includes this).
+  const std::string_view text = msg != nullptr ? msg : "unknown libpng error";
+  const std::size_t n = std::min(text.size(), sizeof sink->message - 1);
+  std::copy_n(text.data(), n, sink->message);
+  sink->message[n] = '\0';
   png_longjmp(png, 1);
 }
 
 inline void png_ignore_warning(png_structp, png_const_charp) {}
-
-inline std::string png_quote(const std::string& path) { return "'" + path + "'"; }
 
 /// Encodes `rows` (height pointers to rows of width * channels bytes) into
 /// the open file `f`. Returns false and fills `sink` on a libpng error.
@@ -125,15 +130,13 @@ inline bool png_decode(std::FILE* f, PngImage& out, std::vector<png_bytep>& rows
 /// file. Throws ctnet::Error naming the file on bad arguments or I/O errors.
 inline void write_png(const std::string& path, std::size_t width, std::size_t height,
                       std::size_t channels, std::span<const std::uint8_t> pixels) {
-  const std::string where = "cannot write PNG " + detail::png_quote(path) + ": ";
   if (channels != 1 && channels != 3)
-    throw Error(where + "channels must be 1 or 3, got " + std::to_string(channels));
+    fail("cannot write PNG '{}': channels must be 1 or 3, got {}", path, channels);
   if (width == 0 || height == 0 || width > 0x7fffffff || height > 0x7fffffff)
-    throw Error(where + "bad size " + std::to_string(width) + "x" + std::to_string(height));
+    fail("cannot write PNG '{}': bad size {}x{}", path, width, height);
   if (pixels.size() != width * height * channels)
-    throw Error(where + "expected " + std::to_string(width * height * channels) +
-                " bytes for " + std::to_string(width) + "x" + std::to_string(height) + "x" +
-                std::to_string(channels) + ", got " + std::to_string(pixels.size()));
+    fail("cannot write PNG '{}': expected {} bytes for {}x{}x{}, got {}", path, width * height * channels,
+         width, height, channels, pixels.size());
 
   // libpng's API takes non-const row pointers but only reads them when writing.
   std::vector<png_bytep> rows(height);
@@ -142,7 +145,7 @@ inline void write_png(const std::string& path, std::size_t width, std::size_t he
 
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw Error(where + std::strerror(errno));
+  if (f == nullptr) fail("cannot write PNG '{}': {}", path, std::strerror(errno));
   detail::PngErrorSink sink;
   const bool encoded = detail::png_encode(
       f, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height),
@@ -150,12 +153,12 @@ inline void write_png(const std::string& path, std::size_t width, std::size_t he
   const int close_errno = std::fclose(f) == 0 ? 0 : errno;
   if (!encoded || close_errno != 0) {
     std::remove(tmp.c_str());
-    throw Error(where + (encoded ? std::strerror(close_errno) : sink.message));
+    fail("cannot write PNG '{}': {}", path, encoded ? std::strerror(close_errno) : sink.message);
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int rename_errno = errno;
     std::remove(tmp.c_str());
-    throw Error(where + std::strerror(rename_errno));
+    fail("cannot write PNG '{}': {}", path, std::strerror(rename_errno));
   }
 }
 
@@ -164,20 +167,19 @@ inline void write_png(const std::string& path, std::size_t width, std::size_t he
 /// channel is dropped. Throws ctnet::Error naming the file if it cannot be
 /// opened or is not a valid PNG.
 inline PngImage read_png(const std::string& path) {
-  const std::string where = "cannot read PNG " + detail::png_quote(path) + ": ";
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) throw Error(where + std::strerror(errno));
+  if (f == nullptr) fail("cannot read PNG '{}': {}", path, std::strerror(errno));
   png_byte signature[8] = {};
   if (std::fread(signature, 1, 8, f) != 8 || png_sig_cmp(signature, 0, 8) != 0) {
     std::fclose(f);
-    throw Error(where + "not a PNG file");
+    fail("cannot read PNG '{}': not a PNG file", path);
   }
   PngImage image;
   std::vector<png_bytep> rows;
   detail::PngErrorSink sink;
   const bool decoded = detail::png_decode(f, image, rows, sink);
   std::fclose(f);
-  if (!decoded) throw Error(where + sink.message);
+  if (!decoded) fail("cannot read PNG '{}': {}", path, sink.message);
   return image;
 }
 

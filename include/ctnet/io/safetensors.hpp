@@ -10,19 +10,17 @@
 // Only F32 is written or read: every ctnet parameter is a float. Files load
 // in PyTorch / NumPy with `safetensors.numpy.load_file`.
 #include <bit>
-#include <cerrno>
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <span>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <ctnet/core/atomic_file.hpp>
@@ -76,7 +74,7 @@ inline void st_get_floats(const std::uint8_t* src, std::size_t n, std::vector<fl
 
 inline std::string st_shape_string(const std::vector<std::size_t>& shape) {
   std::string s = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  for (std::size_t i = 0; i < shape.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", shape[i]);
   return s + "]";
 }
 
@@ -95,14 +93,13 @@ inline void write_safetensors(const std::string& path, std::span<const TensorVie
   std::set<std::string> names;
   for (const auto& t : tensors) {
     if (t.name.empty() || t.name == "__metadata__")
-      throw Error(path + ": cannot write a tensor named '" + t.name + "'");
-    if (!names.insert(t.name).second) throw Error(path + ": tensor name '" + t.name + "' used twice");
+      fail("{}: cannot write a tensor named '{}'", path, t.name);
+    if (!names.insert(t.name).second) fail("{}: tensor name '{}' used twice", path, t.name);
     std::size_t n = 1;
     for (std::size_t d : t.shape) n *= d;
     if (n != t.data.size())
-      throw Error(path + ": tensor '" + t.name + "' has shape " + detail::st_shape_string(t.shape) +
-                  " (" + std::to_string(n) + " values) but " + std::to_string(t.data.size()) +
-                  " values");
+      fail("{}: tensor '{}' has shape {} ({} values) but {} values", path, t.name,
+           detail::st_shape_string(t.shape), n, t.data.size());
     header[t.name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + n * 4}}};
     offset += n * 4;
   }
@@ -126,13 +123,12 @@ inline TensorFile read_safetensors(const std::string& path) {
   const std::vector<std::uint8_t> bytes = read_file_bytes(path);
 
   if (bytes.size() < 8)
-    throw Error(path + ": not a safetensors file: " + std::to_string(bytes.size()) +
-                " bytes, shorter than the 8-byte header length");
+    fail("{}: not a safetensors file: {} bytes, shorter than the 8-byte header length", path, bytes.size());
   std::uint64_t n = 0;
   for (int b = 0; b < 8; ++b) n |= std::uint64_t{bytes[b]} << (8 * b);
   if (n > bytes.size() - 8)
-    throw Error(path + ": header length " + std::to_string(n) + " runs past the end of the file (" +
-                std::to_string(bytes.size()) + " bytes); truncated or not a safetensors file");
+    fail("{}: header length {} runs past the end of the file ({} bytes); truncated or not a safetensors file",
+         path, n, bytes.size());
   const std::size_t data_begin = 8 + static_cast<std::size_t>(n);
   const std::size_t data_size = bytes.size() - data_begin;
 
@@ -142,40 +138,40 @@ inline TensorFile read_safetensors(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     std::string why = e.what();
     if (const auto nl = why.find('\n'); nl != std::string::npos) why.resize(nl);
-    throw Error(path + ": bad JSON header: " + why);
+    fail("{}: bad JSON header: {}", path, why);
   }
-  if (!header.is_object()) throw Error(path + ": bad JSON header: not an object");
+  if (!header.is_object()) fail("{}: bad JSON header: not an object", path);
 
   TensorFile out;
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
-      if (!entry.is_object()) throw Error(path + ": __metadata__ is not an object");
+      if (!entry.is_object()) fail("{}: __metadata__ is not an object", path);
       for (const auto& [k, v] : entry.items()) {
-        if (!v.is_string()) throw Error(path + ": metadata '" + k + "' is not a string");
+        if (!v.is_string()) fail("{}: metadata '{}' is not a string", path, k);
         out.metadata[k] = v.get<std::string>();
       }
       continue;
     }
-    const std::string where = path + ": tensor '" + name + "'";
+    const std::string where = fmt::format("{}: tensor '{}'", path, name);
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
         !entry.contains("data_offsets"))
-      throw Error(where + ": header entry lacks dtype, shape or data_offsets");
+      fail("{}: header entry lacks dtype, shape or data_offsets", where);
     const auto& dtype = entry["dtype"];
-    if (!dtype.is_string()) throw Error(where + ": dtype is not a string");
+    if (!dtype.is_string()) fail("{}: dtype is not a string", where);
     if (dtype.get<std::string>() != "F32")
-      throw Error(where + " has dtype " + dtype.get<std::string>() + ", only F32 is supported");
+      fail("{} has dtype {}, only F32 is supported", where, dtype.get<std::string>());
     const auto& shape_j = entry["shape"];
     const auto& offs = entry["data_offsets"];
-    if (!shape_j.is_array()) throw Error(where + ": shape is not an array");
+    if (!shape_j.is_array()) fail("{}: shape is not an array", where);
     if (!offs.is_array() || offs.size() != 2 || !offs[0].is_number_unsigned() ||
         !offs[1].is_number_unsigned())
-      throw Error(where + ": data_offsets is not a pair of non-negative integers");
+      fail("{}: data_offsets is not a pair of non-negative integers", where);
 
     std::vector<std::size_t> shape;
     std::size_t count = 1;
     bool huge = false;
     for (const auto& d : shape_j) {
-      if (!d.is_number_unsigned()) throw Error(where + ": shape holds a non-integer or negative entry");
+      if (!d.is_number_unsigned()) fail("{}: shape holds a non-integer or negative entry", where);
       const auto v = d.get<std::uint64_t>();
       shape.push_back(static_cast<std::size_t>(v));
       if (v != 0 && count > (std::size_t{1} << 61) / v) huge = true;
@@ -184,13 +180,11 @@ inline TensorFile read_safetensors(const std::string& path) {
     const auto begin = offs[0].get<std::uint64_t>();
     const auto end = offs[1].get<std::uint64_t>();
     if (begin > end || end > data_size)
-      throw Error(where + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                  "] out of range (the data section has " + std::to_string(data_size) + " bytes)");
+      fail("{}: data_offsets [{}, {}] out of range (the data section has {} bytes)", where, begin, end,
+           data_size);
     if (huge || end - begin != count * 4)
-      throw Error(where + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                  "] hold " + std::to_string(end - begin) + " bytes, shape " +
-                  detail::st_shape_string(shape) + " needs " +
-                  (huge ? std::string("too many") : std::to_string(count * 4)));
+      fail("{}: data_offsets [{}, {}] hold {} bytes, shape {} needs {}", where, begin, end, end - begin,
+           detail::st_shape_string(shape), huge ? std::string("too many") : fmt::format("{}", count * 4));
     auto& slot = out.tensors[name];
     slot.first = std::move(shape);
     detail::st_get_floats(bytes.data() + data_begin + begin, count, slot.second);

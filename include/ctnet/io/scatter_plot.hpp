@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/error.hpp>
 #include <ctnet/io/canvas.hpp>
 #include <ctnet/io/plot_axes.hpp>
@@ -32,16 +34,14 @@ struct ScatterPlot {
 inline Canvas render_scatter_plot(const ScatterPlot& plot, std::size_t width = 800,
                                   std::size_t height = 600) {
   if (plot.x.size() != plot.y.size())
-    throw Error("scatter plot has " + std::to_string(plot.x.size()) + " x values and " +
-                std::to_string(plot.y.size()) + " y values");
+    fail("scatter plot has {} x values and {} y values", plot.x.size(), plot.y.size());
   if (!plot.cls.empty() && plot.cls.size() != plot.x.size())
-    throw Error("scatter plot has " + std::to_string(plot.x.size()) + " points and " +
-                std::to_string(plot.cls.size()) + " classes");
+    fail("scatter plot has {} points and {} classes", plot.x.size(), plot.cls.size());
   detail::DataRange xr, yr;
   std::vector<bool> present;
   for (std::size_t i = 0; i < plot.x.size(); ++i) {
     const int k = plot.cls.empty() ? 0 : plot.cls[i];
-    if (k < 0) throw Error("scatter plot point " + std::to_string(i) + " has class " + std::to_string(k));
+    if (k < 0) fail("scatter plot point {} has class {}", i, k);
     if (!std::isfinite(plot.x[i]) || !std::isfinite(plot.y[i])) continue;
     xr.add(plot.x[i]);
     yr.add(plot.y[i]);
@@ -56,7 +56,7 @@ inline Canvas render_scatter_plot(const ScatterPlot& plot, std::size_t width = 8
     for (std::size_t k = 0; k < present.size(); ++k)
       if (present[k])
         legend.push_back({plot_color(k), k < plot.class_names.size() ? plot.class_names[k]
-                                                                      : std::to_string(k)});
+                                                                      : fmt::format("{}", k)});
   const detail::LegendBox box = detail::legend_size(legend, s);
   const detail::PlotArea a = detail::draw_axes(cv, plot.title, plot.xlabel, plot.ylabel,
                                                xr.padded(0.04), yr.padded(0.04),
@@ -82,7 +82,7 @@ inline void write_scatter_plot(const std::string& path, const ScatterPlot& plot,
     try {
       return render_scatter_plot(plot, width, height);
     } catch (const Error& e) {
-      throw Error("cannot write plot '" + path + "': " + e.what());
+      fail("cannot write plot '{}': {}", path, e.what());
     }
   }();
   cv.write_png(path);

@@ -4,9 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace ctnet {
 
@@ -75,16 +76,11 @@ inline AxisTicks nice_ticks(double lo, double hi, std::size_t target = 6) {
 /// %g-style exponents when the axis reaches 1e6 or steps below 1e-4
 /// ("2e+05", "1e+06"), for every tick of that axis alike.
 inline std::string format_tick(double v, double step, double axis_max = 0.0) {
-  char buf[64];
   if (v == 0.0) return "0";
   const double mag = std::max({std::abs(v), step, std::abs(axis_max)});
-  if (mag >= 1e6 || step < 1e-4) {
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-  } else {
-    const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  }
-  return buf;
+  if (mag >= 1e6 || step < 1e-4) return fmt::format("{:.3g}", v);
+  const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
+  return fmt::format("{:.{}f}", v, decimals);
 }
 
 /// The labels of all of `ticks`, formatted alike (see format_tick).

@@ -6,6 +6,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/core/tensor.hpp>
@@ -57,12 +59,11 @@ struct BatchNorm {
   static constexpr const char* keras_name = Virtual ? "virtual_batch_norm" : "batch_normalization";
   static std::string name() {
     constexpr bool default_stats = Momentum == 0.99f && Epsilon == 1e-3f;
-    const std::string base = Virtual ? "VirtualBatchNorm" : "BatchNorm";
+    const char* base = Virtual ? "VirtualBatchNorm" : "BatchNorm";
     if (Center && Scale && default_stats) return base;
-    std::string s = base + "<" + std::string(Center ? "true" : "false") + ", " +
-                    (Scale ? "true" : "false");
-    if (!default_stats) s += ", " + std::to_string(Momentum) + ", " + std::to_string(Epsilon);
-    return s + ">";
+    if (default_stats) return fmt::format("{}<{}, {}>", base, Center, Scale);
+    // {:f}: six decimals ("0.400000"), as the model signatures in checkpoints have them.
+    return fmt::format("{}<{}, {}, {:f}, {:f}>", base, Center, Scale, Momentum, Epsilon);
   }
 
   template <class In>

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
@@ -24,8 +26,8 @@ struct Conv2D {
   static constexpr const char* keras_class = "Conv2D";
   static constexpr const char* keras_name = "conv2d";
   static std::string name() {
-    return "Conv2D<" + std::to_string(Filters) + ", " + std::to_string(Kernel) + ", " +
-           std::to_string(Stride) + ", " + to_string(Pad) + (UseBias ? "" : ", false") + ">";
+    return fmt::format("Conv2D<{}, {}, {}, {}{}>", Filters, Kernel, Stride, Pad,
+                       UseBias ? "" : ", false");
   }
 
   template <class In>

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
@@ -36,8 +38,8 @@ struct Conv2DTranspose {
   static constexpr const char* keras_class = "Conv2DTranspose";
   static constexpr const char* keras_name = "conv2d_transpose";
   static std::string name() {
-    return "Conv2DTranspose<" + std::to_string(Filters) + ", " + std::to_string(Kernel) + ", " +
-           std::to_string(Stride) + ", " + to_string(Pad) + (UseBias ? "" : ", false") + ">";
+    return fmt::format("Conv2DTranspose<{}, {}, {}, {}{}>", Filters, Kernel, Stride, Pad,
+                       UseBias ? "" : ", false");
   }
 
   template <class In>

@@ -2,6 +2,8 @@
 #include <cstddef>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/blas.hpp>
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
@@ -20,7 +22,7 @@ struct Dense {
   static constexpr const char* keras_class = "Dense";
   static constexpr const char* keras_name = "dense";
   static std::string name() {
-    return "Dense<" + std::to_string(Units) + (UseBias ? "" : ", false") + ">";
+    return fmt::format("Dense<{}{}>", Units, UseBias ? "" : ", false");
   }
 
   template <class In>

@@ -2,6 +2,8 @@
 #include <cstddef>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/tensor.hpp>
 
@@ -15,7 +17,8 @@ struct Dropout {
   static_assert(Rate >= 0.0f && Rate < 1.0f, "Dropout's rate must be in [0, 1)");
   static constexpr const char* keras_class = "Dropout";
   static constexpr const char* keras_name = "dropout";
-  static std::string name() { return "Dropout<" + std::to_string(Rate) + ">"; }
+  // {:f}: six decimals ("0.400000"), as the model signatures in checkpoints have them.
+  static std::string name() { return fmt::format("Dropout<{:f}>", Rate); }
 
   template <class In>
   using check = why::accepted;

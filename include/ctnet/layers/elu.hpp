@@ -2,6 +2,8 @@
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/layers/elementwise.hpp>
 
 namespace ctnet {
@@ -15,7 +17,8 @@ struct ELU : Elementwise<ELU<Alpha>> {
   static_assert(Alpha > 0.0f, "ELU needs a positive alpha");
   static constexpr const char* keras_class = "ELU";
   static constexpr const char* keras_name = "elu";
-  static std::string name() { return "ELU<" + std::to_string(Alpha) + ">"; }
+  // {:f}: six decimals ("0.400000"), as the model signatures in checkpoints have them.
+  static std::string name() { return fmt::format("ELU<{:f}>", Alpha); }
   static float f(float x) { return x > 0.0f ? x : Alpha * std::expm1(x); }
   static float df(float y) { return y > 0.0f ? 1.0f : y + Alpha; }
 };

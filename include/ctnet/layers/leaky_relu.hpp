@@ -1,6 +1,8 @@
 #pragma once
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/layers/elementwise.hpp>
 
 namespace ctnet {
@@ -13,7 +15,8 @@ struct LeakyReLU : Elementwise<LeakyReLU<Alpha>> {
   static_assert(Alpha > 0.0f, "LeakyReLU needs a positive alpha");
   static constexpr const char* keras_class = "LeakyReLU";
   static constexpr const char* keras_name = "leaky_re_lu";
-  static std::string name() { return "LeakyReLU<" + std::to_string(Alpha) + ">"; }
+  // {:f}: six decimals ("0.400000"), as the model signatures in checkpoints have them.
+  static std::string name() { return fmt::format("LeakyReLU<{:f}>", Alpha); }
   static float f(float x) { return x > 0.0f ? x : Alpha * x; }
   static float df(float y) { return y > 0.0f ? 1.0f : Alpha; }
 };

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/layer.hpp>
 
 namespace ctnet {
@@ -17,9 +19,7 @@ struct MaxPool2D {
   static_assert(Pool > 0 && Stride > 0, "MaxPool2D needs non-zero sizes");
   static constexpr const char* keras_class = "MaxPooling2D";
   static constexpr const char* keras_name = "max_pooling2d";
-  static std::string name() {
-    return "MaxPool2D<" + std::to_string(Pool) + ", " + std::to_string(Stride) + ">";
-  }
+  static std::string name() { return fmt::format("MaxPool2D<{}, {}>", Pool, Stride); }
 
   template <class In>
   static constexpr auto reason() {

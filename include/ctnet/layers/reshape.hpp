@@ -2,6 +2,8 @@
 #include <cstddef>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/layers/view_layer.hpp>
 
 namespace ctnet {
@@ -15,7 +17,7 @@ struct Reshape {
   static std::string name() {
     std::string s = "Reshape<";
     bool first = true;
-    ((s += (first ? "" : ", ") + std::to_string(D), first = false), ...);
+    ((s += fmt::format("{}{}", first ? "" : ", ", D), first = false), ...);
     return s + ">";
   }
   template <class In>

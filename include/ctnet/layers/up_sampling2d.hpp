@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
 
@@ -16,7 +18,7 @@ struct UpSampling2D {
   static_assert(Factor > 0, "UpSampling2D needs a non-zero factor");
   static constexpr const char* keras_class = "UpSampling2D";
   static constexpr const char* keras_name = "up_sampling2d";
-  static std::string name() { return "UpSampling2D<" + std::to_string(Factor) + ">"; }
+  static std::string name() { return fmt::format("UpSampling2D<{}>", Factor); }
 
   template <class In>
   using check = std::conditional_t<In::rank == 3, why::accepted, why::needs_image_input>;

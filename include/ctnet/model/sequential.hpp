@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstddef>
 #include <span>
-#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -109,8 +108,7 @@ class Sequential
   /// `training` turns dropout on. Returns the n outputs, valid until the next call.
   std::span<const float> forward(std::span<const float> x, std::size_t n, bool training = false) {
     if (x.size() < n * input_shape::size)
-      throw Error("forward: input holds " + std::to_string(x.size()) + " floats, " +
-                  std::to_string(n) + " samples need " + std::to_string(n * input_shape::size));
+      fail("forward: input holds {} floats, {} samples need {}", x.size(), n, n * input_shape::size);
     reserve(n);
     std::copy_n(x.data(), n * input_shape::size, acts_[0].data());
     Pass pass{training, &rng_};

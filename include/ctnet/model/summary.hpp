@@ -4,13 +4,16 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <ctnet/core/type_list.hpp>
 
 namespace ctnet {
 
 /// 1234567 -> "1,234,567", as Keras prints parameter totals.
 inline std::string thousands(std::size_t v) {
-  std::string digits = std::to_string(v), out;
+  const std::string digits = fmt::format("{}", v);
+  std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
     out += digits[i];
@@ -26,7 +29,7 @@ std::vector<std::string> keras_layer_names(type_list<Ls...>) {
   std::vector<std::string> names;
   for (std::string base : {std::string(Ls::keras_name)...}) {
     const int k = seen[base]++;
-    names.push_back(k == 0 ? base : base + "_" + std::to_string(k));
+    names.push_back(k == 0 ? base : fmt::format("{}_{}", base, k));
   }
   return names;
 }
@@ -35,20 +38,17 @@ std::vector<std::string> keras_layer_names(type_list<Ls...>) {
 /// two spaces kept between columns, text too long for its column wrapped
 /// onto further lines.
 inline std::string summary_row(const std::string& a, const std::string& b, const std::string& c) {
-  constexpr std::size_t pos[3] = {29, 55, 65};
+  // Columns 29, 26 and 10 wide; the text of the first two stops 2 short.
+  constexpr std::size_t width[3] = {29, 26, 10}, cutoff[3] = {27, 24, 10};
   std::string left[3] = {a, b, c};
   std::string out;
   while (!left[0].empty() || !left[1].empty() || !left[2].empty()) {
-    std::string line;
+    std::string cell[3];
     for (std::size_t col = 0; col < 3; ++col) {
-      const std::size_t start = col > 0 ? pos[col - 1] : 0;
-      const std::size_t space = col != 2 ? 2 : 0;
-      const std::size_t cutoff = pos[col] - start - space;
-      line += left[col].substr(0, cutoff) + std::string(space, ' ');
-      left[col] = left[col].size() > cutoff ? left[col].substr(cutoff) : "";
-      if (line.size() < pos[col]) line += std::string(pos[col] - line.size(), ' ');
+      cell[col] = left[col].substr(0, cutoff[col]);
+      left[col] = left[col].size() > cutoff[col] ? left[col].substr(cutoff[col]) : "";
     }
-    out += line + "\n";
+    out += fmt::format("{:<{}}{:<{}}{:<{}}\n", cell[0], width[0], cell[1], width[1], cell[2], width[2]);
   }
   return out;
 }
@@ -85,18 +85,16 @@ std::string summary(const std::string& model_name = "sequential") {
   const auto shapes = detail::output_shapes(typename Net::bound{});
   const auto params = detail::layer_params(typename Net::bound{});
   const std::string rule(65, '_'), double_rule(65, '=');
-  std::string s = "Model: \"" + model_name + "\"\n" + rule + "\n";
+  std::string s = fmt::format("Model: \"{}\"\n{}\n", model_name, rule);
   s += detail::summary_row(" Layer (type)", "Output Shape", "Param #") + double_rule + "\n";
   for (std::size_t i = 0; i < names.size(); ++i) {
-    s += detail::summary_row(" " + names[i] + " (" + classes[i] + ")", shapes[i],
-                             std::to_string(params[i]));
+    s += detail::summary_row(fmt::format(" {} ({})", names[i], classes[i]), shapes[i],
+                             fmt::format("{}", params[i]));
     if (i + 1 < names.size()) s += std::string(65, ' ') + "\n";
   }
-  s += double_rule + "\n";
-  s += "Total params: " + thousands(Net::total_params) + "\n";
-  s += "Trainable params: " + thousands(Net::trainable_params) + "\n";
-  s += "Non-trainable params: " + thousands(Net::non_trainable_params) + "\n";
-  s += rule + "\n";
+  s += fmt::format("{}\nTotal params: {}\nTrainable params: {}\nNon-trainable params: {}\n{}\n", double_rule,
+                   thousands(Net::total_params), thousands(Net::trainable_params),
+                   thousands(Net::non_trainable_params), rule);
   return s;
 }
 
@@ -110,9 +108,9 @@ std::string summary(const std::string& model_name = "model") {
   [&]<class... P>(type_list<P...>) {
     ((s += summary<P>(model_name + "." + Net::part_names[i++]) + "\n"), ...);
   }(typename Net::parts{});
-  s += "Model \"" + model_name + "\": total params " + thousands(Net::total_params) +
-       ", trainable " + thousands(Net::trainable_params) + ", non-trainable " +
-       thousands(Net::non_trainable_params) + "\n";
+  s += fmt::format("Model \"{}\": total params {}, trainable {}, non-trainable {}\n", model_name,
+                   thousands(Net::total_params), thousands(Net::trainable_params),
+                   thousands(Net::non_trainable_params));
   return s;
 }
 
