@@ -35,8 +35,8 @@
 #include <ctnet/data/samples.hpp>
 #include <ctnet/eval/pca.hpp>
 #include <ctnet/eval/sample_scores.hpp>
-#include <ctnet/io/image_grid.hpp>
-#include <ctnet/io/line_plot.hpp>
+#include <ctnet/plot/image_grid.hpp>
+#include <ctnet/plot/line_plot.hpp>
 #include <harness/csv_table.hpp>
 #include <ctnet/zoo/report3_lenet.hpp>
 

@@ -13,7 +13,7 @@
 #include <ctnet/core/error.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/data/mnist.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/loss/categorical_cross_entropy.hpp>
 #include <ctnet/train/callbacks/csv_logger.hpp>

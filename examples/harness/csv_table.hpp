@@ -3,7 +3,6 @@
 // numbers, kept in memory and written whole to a CSV file after every row,
 // so an interrupted program keeps every finished row.
 #include <cstddef>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -43,8 +42,13 @@ class CsvTable {
 
  private:
   void write() const {
-    std::string text = fmt::format("{}\n", fmt::join(columns_, ","));
-    for (const auto& r : rows_) fmt::format_to(std::back_inserter(text), "{:.6g}\n", fmt::join(r, ","));
+    std::string text;
+    for (const auto& c : columns_) text += (text.empty() ? "" : ",") + c;
+    for (const auto& r : rows_) {
+      text += "\n";
+      for (std::size_t i = 0; i < r.size(); ++i) text += fmt::format("{}{:.6g}", i ? "," : "", r[i]);
+    }
+    text += "\n";
     write_text_atomic(path_, text);
   }
 

@@ -18,8 +18,8 @@
 #include <ctnet/data/idx.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/data/samples.hpp>
-#include <ctnet/io/checkpoint.hpp>
-#include <ctnet/io/image_grid.hpp>
+#include <ctnet/store/checkpoint.hpp>
+#include <ctnet/plot/image_grid.hpp>
 #include <ctnet/model/sequential.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/train/callbacks/csv_logger.hpp>

@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/line_plot.hpp>
+#include <ctnet/plot/line_plot.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/history.hpp>
 #include <harness/flags.hpp>

@@ -15,9 +15,9 @@
 #include <ctnet/data/idx.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/data/samples.hpp>
-#include <ctnet/io/checkpoint.hpp>
-#include <ctnet/io/image_grid.hpp>
-#include <ctnet/io/scatter_plot.hpp>
+#include <ctnet/store/checkpoint.hpp>
+#include <ctnet/plot/image_grid.hpp>
+#include <ctnet/plot/scatter_plot.hpp>
 #include <ctnet/model/summary.hpp>
 #include <ctnet/model/vae.hpp>
 #include <ctnet/train/callbacks/csv_logger.hpp>

@@ -25,7 +25,7 @@
 #include <ctnet/data/dataset.hpp>
 #include <ctnet/data/from_xtensor.hpp>
 #include <ctnet/data/mnist.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/loss/binary_cross_entropy.hpp>
 #include <ctnet/loss/categorical_cross_entropy.hpp>
 #include <ctnet/loss/loss.hpp>

@@ -20,7 +20,7 @@
 #include "ctnet/eval/pca.hpp"
 #include "ctnet/eval/sample_scores.hpp"
 #include "ctnet/eval/scores.hpp"
-#include "ctnet/io/checkpoint.hpp"
+#include "ctnet/store/checkpoint.hpp"
 #include "ctnet/layers/dense.hpp"
 #include "ctnet/layers/relu.hpp"
 #include "ctnet/layers/softmax.hpp"

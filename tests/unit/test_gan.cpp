@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <ctnet/ctnet.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/weight_average.hpp>

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/font.hpp>
-#include <ctnet/io/image_grid.hpp>
-#include <ctnet/io/plot.hpp>
-#include <ctnet/io/png.hpp>
-#include <ctnet/io/ticks.hpp>
+#include <ctnet/plot/font.hpp>
+#include <ctnet/plot/image_grid.hpp>
+#include <ctnet/plot/plot.hpp>
+#include <ctnet/plot/png.hpp>
+#include <ctnet/plot/ticks.hpp>
 
 namespace fs = std::filesystem;
 

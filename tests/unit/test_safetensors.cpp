@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ctnet/io/safetensors.hpp"
+#include "ctnet/store/safetensors.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 
 #include <ctnet/ctnet.hpp>
 #include <ctnet/data/mnist.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/train/callbacks/early_stopping.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/supervised.hpp>

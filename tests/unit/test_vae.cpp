@@ -10,7 +10,7 @@
 
 #include <ctnet/ctnet.hpp>
 #include <ctnet/data/mnist.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/model/two_heads.hpp>
 #include <ctnet/model/vae.hpp>
 #include <ctnet/train/optimizer.hpp>

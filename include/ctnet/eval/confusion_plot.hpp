@@ -6,7 +6,7 @@
 #include <vector>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/heatmap.hpp>
+#include <ctnet/plot/heatmap.hpp>
 
 namespace ctnet {
 

@@ -14,7 +14,7 @@
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/core/type_list.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/model/sequential.hpp>
 #include <ctnet/model/two_heads.hpp>
 

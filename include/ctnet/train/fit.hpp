@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <span>
@@ -27,7 +26,7 @@
 #include <ctnet/core/rng.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/model/composite.hpp>
 #include <ctnet/train/history.hpp>
 #include <ctnet/train/metrics.hpp>
@@ -98,11 +97,11 @@ inline std::uint64_t parse_count(const CheckpointReader& r, const std::string& k
   return out;
 }
 
-/// "loss 0.1234  accuracy 0.9876" into `out` (cleared first).
-inline void format_metrics(std::string& out, const Metrics& m, std::string_view prefix = {}) {
-  for (const auto& x : m)
-    fmt::format_to(std::back_inserter(out), "{}{}{} {:.4f}", out.empty() ? "" : "  ", prefix, x.name,
-                   x.value);
+/// "loss 0.1234  accuracy 0.9876", each name after `prefix`.
+inline std::string format_metrics(const Metrics& m, std::string_view prefix = {}) {
+  std::string out;
+  for (const auto& x : m) out += fmt::format("{}{}{} {:.4f}", out.empty() ? "" : "  ", prefix, x.name, x.value);
+  return out;
 }
 
 inline void warn_if_unoptimised() {
@@ -114,6 +113,51 @@ inline void warn_if_unoptimised() {
                stderr);
   warned = true;
 #endif
+}
+
+/// Restores the step, the callbacks and the history from the resume record
+/// `st.options.backup`, after checking its seed and tags.
+template <class Step, class... Callbacks>
+void restore(Step& step, FitState& st, History& history, Callbacks&... callbacks) {
+  const FitOptions& o = st.options;
+  const CheckpointReader r(o.backup);
+  const auto check_tag = [&](const std::string& key, const std::string& want) {
+    const std::string have = r.get(key);
+    if (have != want)
+      fail("{}: written with {} {}, resumed with {} {}", o.backup, key, have.empty() ? "(none)" : have, key,
+           want);
+  };
+  check_tag("seed", fmt::format("{}", o.seed));
+  for (const auto& [k, v] : o.tags) check_tag(k, v);
+  step.visit_networks([&](const char* name, auto& net) { r.load_model(name, net); });
+  step.visit_optimizers([&](const char* name, auto& opt, auto& net) { r.load_optimizer(name, opt, net); });
+  if constexpr (requires { step.load(r); }) step.load(r);
+  ([&] { if constexpr (requires { callbacks.load(r); }) callbacks.load(r); }(), ...);
+  st.first_epoch = parse_count(r, "epoch", o.backup);
+  if (!r.get("history").empty()) history = History::from_json(r.get("history"), o.backup);
+  if (o.progress) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
+  if (r.get("stopped") == "1") {
+    if (o.progress) fmt::print(stderr, "the run had stopped early after epoch {}; nothing to resume\n", st.first_epoch);
+    st.stop = true;
+  }
+}
+
+/// Writes the resume record after `epochs_done` epochs: networks, optimizers,
+/// the step's and callbacks' state, epoch, seed, tags, whether a callback
+/// stopped the run, and the history.
+template <class Step, class... Callbacks>
+void write_record(Step& step, const FitState& st, std::size_t epochs_done, Callbacks&... callbacks) {
+  CheckpointWriter w;
+  st.add_networks(w);
+  step.visit_optimizers([&](const char* name, auto& opt, auto&) { w.add_optimizer(name, opt); });
+  if constexpr (requires { step.save(w); }) step.save(w);
+  ([&] { if constexpr (requires { callbacks.save(w); }) callbacks.save(w); }(), ...);
+  w.set("epoch", fmt::format("{}", epochs_done));
+  w.set("seed", fmt::format("{}", st.options.seed));
+  for (const auto& [k, v] : st.options.tags) w.set(k, v);
+  w.set("stopped", st.stop ? "1" : "0");
+  w.set("history", st.history.to_json());
+  w.write(st.options.backup);
 }
 
 }  // namespace detail
@@ -154,49 +198,10 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     step.visit_networks([&](const char* name, auto& net) { w.add_model(name, net); });
   };
 
-  if (o.resume && std::filesystem::exists(o.backup)) {
-    const CheckpointReader r(o.backup);
-    const auto check_tag = [&](const std::string& key, const std::string& want) {
-      const std::string have = r.get(key);
-      if (have != want)
-        fail("{}: written with {} {}, resumed with {} {}", o.backup, key, have.empty() ? "(none)" : have,
-             key, want);
-    };
-    check_tag("seed", std::to_string(o.seed));
-    for (const auto& [k, v] : o.tags) check_tag(k, v);
-    step.visit_networks([&](const char* name, auto& net) { r.load_model(name, net); });
-    step.visit_optimizers([&](const char* name, auto& opt, auto& net) { r.load_optimizer(name, opt, net); });
-    if constexpr (requires { step.load(r); }) step.load(r);
-    ([&] { if constexpr (requires { callbacks.load(r); }) callbacks.load(r); }(), ...);
-    st.first_epoch = detail::parse_count(r, "epoch", o.backup);
-    if (!r.get("history").empty()) history = History::from_json(r.get("history"), o.backup);
-    if (o.progress) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
-    if (r.get("stopped") == "1") {
-      if (o.progress)
-        fmt::print(stderr, "the run had stopped early after epoch {}; nothing to resume\n", st.first_epoch);
-      st.stop = true;
-    }
-  }
-
-  auto write_record = [&](std::size_t epochs_done) {
-    CheckpointWriter w;
-    st.add_networks(w);
-    step.visit_optimizers([&](const char* name, auto& opt, auto&) { w.add_optimizer(name, opt); });
-    if constexpr (requires { step.save(w); }) step.save(w);
-    ([&] { if constexpr (requires { callbacks.save(w); }) callbacks.save(w); }(), ...);
-    w.set("epoch", std::to_string(epochs_done));
-    w.set("seed", std::to_string(o.seed));
-    for (const auto& [k, v] : o.tags) w.set(k, v);
-    w.set("stopped", st.stop ? "1" : "0");
-    w.set("history", history.to_json());
-    w.write(o.backup);
-  };
-
+  if (o.resume && std::filesystem::exists(o.backup)) detail::restore(step, st, history, callbacks...);
   ([&] { if constexpr (requires { callbacks.on_train_begin(st); }) callbacks.on_train_begin(st); }(), ...);
   Batcher batcher(count, o.batch, o.seed);
   RunningMeans running;
-  std::string status;
-  status.reserve(256);
   for (std::size_t epoch = st.first_epoch; epoch < o.epochs && !st.stop; ++epoch) {
     st.epoch = epoch;
     batcher.start_epoch(epoch);
@@ -221,9 +226,7 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
                    : fmt::format("; {} holds the state after epoch {}", o.backup, epoch));
       running.add(m);
       seen += idx.size();
-      status.clear();
-      detail::format_metrics(status, running.means());
-      progress.update(seen, status);
+      progress.update(seen, [&] { return detail::format_metrics(running.means()); });
       ([&] { if constexpr (requires { callbacks.on_batch_end(st, m); }) callbacks.on_batch_end(st, m); }(), ...);
     }
 
@@ -232,19 +235,18 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     log.seconds = progress.seconds();  // training time only, as Keras reports per epoch
     const Metrics means = running.means();
     for (const auto& x : means) log.values.emplace_back(std::string(x.name), x.value);
-    status.clear();
-    detail::format_metrics(status, means);
+    std::string status = detail::format_metrics(means);
     if constexpr (requires { step.validate(*val, o); }) {
       if (val) {
         const Metrics v = step.validate(*val, o);
         for (const auto& x : v) log.values.emplace_back(fmt::format("val_{}", x.name), x.value);
-        detail::format_metrics(status, v, "val_");
+        status += "  " + detail::format_metrics(v, "val_");
       }
     }
     progress.finish(status);
     history.epochs.push_back(log);
     ([&] { if constexpr (requires { callbacks.on_epoch_end(st, log); }) callbacks.on_epoch_end(st, log); }(), ...);
-    if (!o.backup.empty()) write_record(epoch + 1);
+    if (!o.backup.empty()) detail::write_record(step, st, epoch + 1, callbacks...);
   }
   ([&] { if constexpr (requires { callbacks.on_train_end(st); }) callbacks.on_train_end(st); }(), ...);
   return history;

@@ -55,8 +55,8 @@ struct Adam {
   template <class F>
   void visit_state(F&& f) {
     for (std::size_t i = 0; i < m.size(); ++i) {
-      f("adam/m/" + std::to_string(i), m[i]);
-      f("adam/v/" + std::to_string(i), v[i]);
+      f(fmt::format("adam/m/{}", i), m[i]);
+      f(fmt::format("adam/v/{}", i), v[i]);
     }
   }
   /// Create empty state shaped like the network's parameters (before a load).
@@ -99,7 +99,7 @@ struct SGD {
   }
   template <class F>
   void visit_state(F&& f) {
-    for (std::size_t i = 0; i < u.size(); ++i) f("sgd/u/" + std::to_string(i), u[i]);
+    for (std::size_t i = 0; i < u.size(); ++i) f(fmt::format("sgd/u/{}", i), u[i]);
   }
   template <class Net>
   void prepare(Net& net) {

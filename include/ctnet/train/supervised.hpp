@@ -2,6 +2,7 @@
 // Supervised training: one network, one optimizer, one loss against class
 // labels (classifiers) or target tensors (regression, autoencoders).
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -91,24 +92,22 @@ class SupervisedStep {
   }
 
   Metrics train_batch(const Dataset& data, std::span<const std::size_t> idx, StepContext&) {
-    const std::size_t n = idx.size(), w = n;
+    const std::size_t n = idx.size();
+    const double w = static_cast<double>(n);  // per-sample means: weighted by the batch size
     gather(data, idx, x_, labels_);
     net_.zero_grad();
     const auto y = net_.forward({x_.data(), n * in}, n, true);
     Metrics m;
-    Backprop r;
     if constexpr (takes_labels<L>) {
       const std::span<const std::uint8_t> labels(labels_.data(), n);
       const std::size_t correct = count_correct(y, labels, k);  // before the gradient overwrites y
-      r = backprop(net_, loss_, labels);
-      m.add("loss", r.loss, static_cast<double>(w));
-      m.add("accuracy", static_cast<double>(correct) / static_cast<double>(n), static_cast<double>(w));
+      m.add("loss", backprop(net_, loss_, labels).loss, w);
+      m.add("accuracy", static_cast<double>(correct) / w, w);
     } else {
       gather_targets(data, idx, targets_);
-      r = backprop(net_, loss_, std::span<const float>(targets_.data(), n * k));
-      m.add("loss", r.loss, static_cast<double>(w));
+      m.add("loss", backprop(net_, loss_, std::span<const float>(targets_.data(), n * k)).loss, w);
     }
-    opt_.step(net_);
+    if (std::isfinite(m[0].value)) opt_.step(net_);  // else the loop stops before any update
     return m;
   }
 

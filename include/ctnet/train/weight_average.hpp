@@ -25,7 +25,7 @@ class WeightAverage {
   /// about the last 1,000 updates.
   WeightAverage(Net& average, float decay) : decay_(decay) {
     if (!(decay >= 0.0f && decay < 1.0f))
-      throw Error("weight average: decay " + std::to_string(decay) + " is not in [0, 1)");
+      fail("weight average: decay {:f} is not in [0, 1)", decay);
     average.visit_params([&](const ParamRef& p) { values_.push_back(p.value); });
   }
 

@@ -1,6 +1,5 @@
 #pragma once
 #include <cstdio>
-#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
@@ -25,7 +24,7 @@ struct CsvLogger {
   }
   static std::string row(const EpochLog& e) {
     std::string s = fmt::format("{}", e.epoch);
-    for (const auto& [k, v] : e.values) fmt::format_to(std::back_inserter(s), ",{:.6g}", v);
+    for (const auto& [k, v] : e.values) s += fmt::format(",{:.6g}", v);
     return s + fmt::format(",{:.6g}\n", e.seconds);
   }
 

@@ -3,7 +3,7 @@
 #include <limits>
 #include <string>
 
-#include <ctnet/io/checkpoint.hpp>
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/train/fit.hpp>
 
 namespace ctnet {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/font.hpp>
-#include <ctnet/io/png.hpp>
+#include <ctnet/plot/font.hpp>
+#include <ctnet/plot/png.hpp>
 
 namespace ctnet {
 

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/canvas.hpp>
-#include <ctnet/io/plot_axes.hpp>
+#include <ctnet/plot/canvas.hpp>
+#include <ctnet/plot/plot_axes.hpp>
 
 namespace ctnet {
 

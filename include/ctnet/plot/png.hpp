@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include <ctnet/core/atomic_file.hpp>
 #include <ctnet/core/error.hpp>
 
 namespace ctnet {
@@ -125,9 +126,9 @@ inline bool png_decode(std::FILE* f, PngImage& out, std::vector<png_bytep>& rows
 
 /// Writes an 8-bit PNG of `height` rows of `width` pixels; `channels` is 1
 /// (gray) or 3 (RGB); `pixels` is row-major, top row first, interleaved
-/// (size height * width * channels). The file is written to `path + ".tmp"`
-/// and renamed over `path`, so a run killed mid-write never leaves a half
-/// file. Throws ctnet::Error naming the file on bad arguments or I/O errors.
+/// (size height * width * channels). Written through AtomicFile, so a run
+/// killed mid-write never leaves a half file. Throws ctnet::Error naming the
+/// file on bad arguments or I/O errors.
 inline void write_png(const std::string& path, std::size_t width, std::size_t height,
                       std::size_t channels, std::span<const std::uint8_t> pixels) {
   if (channels != 1 && channels != 3)
@@ -143,23 +144,12 @@ inline void write_png(const std::string& path, std::size_t width, std::size_t he
   for (std::size_t r = 0; r < height; ++r)
     rows[r] = const_cast<png_bytep>(pixels.data() + r * width * channels);
 
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) fail("cannot write PNG '{}': {}", path, std::strerror(errno));
+  AtomicFile file(path);  // whole or absent, as every result file
   detail::PngErrorSink sink;
-  const bool encoded = detail::png_encode(
-      f, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height),
-      channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, rows.data(), sink);
-  const int close_errno = std::fclose(f) == 0 ? 0 : errno;
-  if (!encoded || close_errno != 0) {
-    std::remove(tmp.c_str());
-    fail("cannot write PNG '{}': {}", path, encoded ? std::strerror(close_errno) : sink.message);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int rename_errno = errno;
-    std::remove(tmp.c_str());
-    fail("cannot write PNG '{}': {}", path, std::strerror(rename_errno));
-  }
+  if (!detail::png_encode(file.get(), static_cast<png_uint_32>(width), static_cast<png_uint_32>(height),
+                          channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, rows.data(), sink))
+    fail("cannot write PNG '{}': {}", path, sink.message);
+  file.commit();
 }
 
 /// Reads a PNG file of any bit depth and colour type into 8-bit gray

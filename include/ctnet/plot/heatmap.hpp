@@ -11,9 +11,9 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/canvas.hpp>
-#include <ctnet/io/plot_axes.hpp>
-#include <ctnet/io/ticks.hpp>
+#include <ctnet/plot/canvas.hpp>
+#include <ctnet/plot/plot_axes.hpp>
+#include <ctnet/plot/ticks.hpp>
 
 namespace ctnet {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/canvas.hpp>
-#include <ctnet/io/ticks.hpp>
+#include <ctnet/plot/canvas.hpp>
+#include <ctnet/plot/ticks.hpp>
 
 namespace ctnet {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/png.hpp>
+#include <ctnet/plot/png.hpp>
 
 namespace ctnet {
 

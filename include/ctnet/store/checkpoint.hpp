@@ -17,7 +17,7 @@
 #include <ctnet/core/error.hpp>
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/tensor.hpp>
-#include <ctnet/io/safetensors.hpp>
+#include <ctnet/store/safetensors.hpp>
 #include <ctnet/model/summary.hpp>
 
 namespace ctnet {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <ctnet/core/error.hpp>
-#include <ctnet/io/canvas.hpp>
-#include <ctnet/io/plot_axes.hpp>
+#include <ctnet/plot/canvas.hpp>
+#include <ctnet/plot/plot_axes.hpp>
 
 namespace ctnet {
 
