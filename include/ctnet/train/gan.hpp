@@ -18,10 +18,10 @@
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
 #include <ctnet/layers/sigmoid.hpp>
-#include <ctnet/model/concat.hpp>
-#include <ctnet/model/gan_pair.hpp>
 #include <ctnet/loss/binary_cross_entropy.hpp>
 #include <ctnet/loss/loss.hpp>
+#include <ctnet/model/concat.hpp>
+#include <ctnet/model/gan_pair.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/metrics.hpp>
 
@@ -202,8 +202,8 @@ void generate(G& gen, std::uint64_t seed, std::size_t count, std::span<float> ou
               std::span<const std::uint8_t> labels = {}, std::size_t batch = 256) {
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
   constexpr std::size_t k = condition_size<G>;
-  if (out.size() < count * sample) throw Error("generate: output buffer too small");
-  if (k > 0 && labels.size() < count) throw Error("generate: a conditional generator needs a label per sample");
+  if (out.size() < count * sample) fail("generate: output buffer too small");
+  if (k > 0 && labels.size() < count) fail("generate: a conditional generator needs a label per sample");
   Rng rng(seed);
   std::vector<float> z(batch * latent), c(batch * k);
   for (std::size_t first = 0; first < count; first += batch) {
