@@ -358,4 +358,7 @@ TEST_CASE("inference on a const network, with spans or xtensor arrays; a default
   CHECK(d.sample_size() == 16);
   Adam opt;
   CHECK(fit(made, opt, CategoricalCrossEntropy{}, d, {.epochs = 1, .batch = 2, .progress = false}).epochs.size() == 1);
+  // Or passed directly: images and labels as xtensor arrays.
+  const History h = fit(made, opt, CategoricalCrossEntropy{}, x, labels, {.epochs = 2, .batch = 5, .progress = false});
+  CHECK(h.epochs.size() == 2);
 }

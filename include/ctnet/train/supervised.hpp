@@ -13,6 +13,7 @@
 #include <ctnet/core/error.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
+#include <ctnet/data/from_xtensor.hpp>
 #include <ctnet/loss/categorical_cross_entropy.hpp>
 #include <ctnet/loss/loss.hpp>
 #include <ctnet/train/fit.hpp>
@@ -140,6 +141,14 @@ History fit(Net& net, Opt& opt, L loss, const Dataset& train, const FitOptions& 
             Callbacks&&... callbacks) {
   SupervisedStep<Net, Opt, L> step(net, opt, loss);
   return fit(step, train, options, callbacks...);
+}
+
+/// `fit` on xtensor arrays, as numpy users hold their data: samples x (n,
+/// input dims...; NHWC for images) and labels (n) or targets (n, output dims...).
+template <class Net, class Opt, Loss L, std::size_t N, class Y, class... Callbacks>
+History fit(Net& net, Opt& opt, L loss, const xt::xtensor<float, N>& x, const Y& y, const FitOptions& options,
+            Callbacks&&... callbacks) {
+  return fit(net, opt, loss, dataset_from(x, y), options, callbacks...);
 }
 
 }  // namespace ctnet
