@@ -362,3 +362,26 @@ TEST_CASE("inference on a const network, with spans or xtensor arrays; a default
   const History h = fit(made, opt, CategoricalCrossEntropy{}, x, labels, {.epochs = 2, .batch = 5, .progress = false});
   CHECK(h.epochs.size() == 2);
 }
+
+TEST_CASE("fit refuses what would silently go wrong: another run's record, a figure it will not have, an empty split") {
+  using Net = Sequential<Input<28, 28, 1>, Flatten, Dense<2>, Softmax>;
+  const Dataset train = toy_data(3);
+  const std::string dir = temp_dir("refuse");
+  auto net = Net::make(seed{1});
+  Adam opt;
+  FitOptions o{.epochs = 1, .batch = 16, .progress = false, .backup = dir + "/r.safetensors"};
+  fit(net, opt, CategoricalCrossEntropy{}, train, o);
+  o.resume = true;
+  o.epochs = 2;
+  o.batch = 32;  // the record was written with batches of 16
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, train, o),
+                       doctest::Contains("written with batch 16, resumed with batch 32"), Error);
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, train, {.progress = false}, EarlyStopping{}),
+                       "EarlyStopping monitors val_loss, but fit has no validation data (.validation or .validation_split)",
+                       Error);
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, train, {.validation_split = 0.001, .progress = false}),
+                       "fit: validation_split 0.001 of 600 samples holds out none", Error);
+  auto other = Sequential<Input<28, 28, 1>, Flatten, Dense<3>, Softmax>::make(seed{2});
+  CHECK_THROWS_WITH_AS(fit(other, opt, CategoricalCrossEntropy{}, train, {.progress = false}),
+                       doctest::Contains("one optimizer per network"), Error);
+}

@@ -114,4 +114,13 @@ inline double normal_quantile(double p) {
   return x - u / (1.0 + x * u / 2.0);
 }
 
+/// The splitmix64 finaliser of (a, b): nearby inputs give unrelated seeds
+/// (batch orders per epoch, dropout streams per network, part and epoch).
+inline std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = a ^ (0x9E3779B97F4A7C15ull * (b + 1));
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 }  // namespace ctnet

@@ -112,14 +112,7 @@ class Batcher {
   std::span<const std::size_t> order() const { return order_; }
 
  private:
-  // splitmix64 finaliser of (seed, epoch): nearby seeds and epochs give
-  // unrelated streams.
-  static std::uint64_t mix(std::uint64_t seed, std::size_t epoch) {
-    std::uint64_t z = seed ^ (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(epoch) + 1));
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  static std::uint64_t mix(std::uint64_t seed, std::size_t epoch) { return mix_seed(seed, epoch); }
 
   std::size_t count_;
   std::size_t batch_size_;

@@ -57,12 +57,13 @@ class Composite {
 };
 
 /// Reseeds the dropout masks' generator of a network, or of every part of a
-/// composite one (part k from s + k), so an epoch's masks depend only on s.
+/// composite one (part k from a hash of s and k, so no two parts or epochs
+/// share a stream), so an epoch's masks depend only on s.
 template <class Net>
 void reseed_dropout(Net& net, std::uint64_t s) {
   if constexpr (requires { typename Net::parts; }) {
     std::uint64_t k = 0;
-    net.visit_parts([&](const char*, auto& p) { reseed_dropout(p, s + k++); });
+    net.visit_parts([&](const char*, auto& p) { reseed_dropout(p, mix_seed(s, k++)); });
   } else {
     net.rng().reseed(s);
   }

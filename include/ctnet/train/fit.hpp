@@ -5,12 +5,14 @@
 // epoch), dropout masks reseeded per epoch, the progress line, validation, the
 // callbacks, the NaN/Inf guard naming epoch and step, and the resume record
 // (Keras's BackupAndRestore) from which a killed run continues exactly.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -67,10 +69,28 @@ struct FitState {
   std::size_t first_epoch = 0;  ///< 0, or the epoch a resumed run starts at
   std::size_t step = 0;
   bool stop = false;            ///< set by a callback: training ends after this epoch
+  bool has_validation = false;  ///< "val_..." figures will be in every epoch's log
+  std::size_t train_count = 0, held_count = 0;  ///< samples trained on and held out (split)
   std::vector<float*> learning_rates{};  ///< every optimizer's learning rate
   /// Adds the step's networks to a checkpoint (for ModelCheckpoint).
   std::function<void(CheckpointWriter&)> add_networks{};
 };
+
+/// For callbacks that monitor a figure: an error before training when the run
+/// will not have it (a "val_" figure without validation data).
+inline void require_figure(const FitState& s, const std::string& figure, const char* who) {
+  if (figure.starts_with("val_") && !s.has_validation)
+    fail("{} monitors {}, but fit has no validation data (.validation or .validation_split)", who, figure);
+}
+
+/// A number kept in a checkpoint's metadata; an error naming the key otherwise.
+inline double parse_number(const CheckpointReader& r, const std::string& key) {
+  const std::string v = r.get(key);
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size()) fail("the checkpoint's '{}' is '{}', not a number", key, v);
+  return x;
+}
 
 /// A training step: trains on one batch (the sample indices `idx` of `data`)
 /// and reports its figures; names its networks and optimizers (checkpoints,
@@ -115,6 +135,17 @@ inline void warn_if_unoptimised() {
 #endif
 }
 
+/// What a resumed run must share with the run that wrote the record: the
+/// seed, the batch size, the data's split, and the caller's tags.
+inline std::map<std::string, std::string> run_tags(const FitState& st) {
+  std::map<std::string, std::string> t = st.options.tags;
+  t["seed"] = fmt::format("{}", st.options.seed);
+  t["batch"] = fmt::format("{}", st.options.batch);
+  t["training_samples"] = fmt::format("{}", st.train_count);
+  t["held_out_samples"] = fmt::format("{}", st.held_count);
+  return t;
+}
+
 /// Restores the step, the callbacks and the history from the resume record
 /// `st.options.backup`, after checking its seed and tags.
 template <class Step, class... Callbacks>
@@ -127,12 +158,15 @@ void restore(Step& step, FitState& st, History& history, Callbacks&... callbacks
       fail("{}: written with {} {}, resumed with {} {}", o.backup, key, have.empty() ? "(none)" : have, key,
            want);
   };
-  check_tag("seed", fmt::format("{}", o.seed));
-  for (const auto& [k, v] : o.tags) check_tag(k, v);
+  for (const auto& [k, v] : run_tags(st)) check_tag(k, v);
   step.visit_networks([&](const char* name, auto& net) { r.load_model(name, net); });
   step.visit_optimizers([&](const char* name, auto& opt, auto& net) { r.load_optimizer(name, opt, net); });
   if constexpr (requires { step.load(r); }) step.load(r);
   ([&] { if constexpr (requires { callbacks.load(r); }) callbacks.load(r); }(), ...);
+  for (std::size_t i = 0; i < st.learning_rates.size(); ++i) {  // a callback may have changed them
+    const std::string lr = r.get(fmt::format("learning_rate.{}", i));
+    if (!lr.empty()) *st.learning_rates[i] = static_cast<float>(parse_number(r, fmt::format("learning_rate.{}", i)));
+  }
   st.first_epoch = parse_count(r, "epoch", o.backup);
   if (!r.get("history").empty()) history = History::from_json(r.get("history"), o.backup);
   if (o.progress) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
@@ -153,8 +187,9 @@ void write_record(Step& step, const FitState& st, std::size_t epochs_done, Callb
   if constexpr (requires { step.save(w); }) step.save(w);
   ([&] { if constexpr (requires { callbacks.save(w); }) callbacks.save(w); }(), ...);
   w.set("epoch", fmt::format("{}", epochs_done));
-  w.set("seed", fmt::format("{}", st.options.seed));
-  for (const auto& [k, v] : st.options.tags) w.set(k, v);
+  for (const auto& [k, v] : run_tags(st)) w.set(k, v);
+  for (std::size_t i = 0; i < st.learning_rates.size(); ++i)
+    w.set(fmt::format("learning_rate.{}", i), fmt::format("{}", *st.learning_rates[i]));
   w.set("stopped", st.stop ? "1" : "0");
   w.set("history", st.history.to_json());
   w.write(st.options.backup);
@@ -170,17 +205,21 @@ void write_record(Step& step, const FitState& st, std::size_t epochs_done, Callb
 /// Returns the history of every epoch since the run began.
 template <TrainingStep Step, class... Callbacks>
 History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&... callbacks) {
-  if (o.batch == 0) fail("fit: the batch size must be positive");
+  if (o.batch == 0 || o.validation_batch == 0) fail("fit: the batch sizes must be positive");
   if (!(o.validation_split >= 0.0 && o.validation_split < 1.0))
     fail("fit: validation_split must be in [0, 1), got {}", o.validation_split);
   if (o.resume && o.backup.empty()) fail("fit: resume needs a backup path");
   detail::warn_if_unoptimised();
 
   // Keras's validation_split: the last fraction of the data, before shuffling.
-  const std::size_t held =
-      o.validation ? 0 : static_cast<std::size_t>(static_cast<double>(train.count) * o.validation_split);
-  const std::size_t count = train.count - held;
+  const std::size_t count =
+      o.validation ? train.count
+                   : static_cast<std::size_t>(static_cast<double>(train.count) * (1.0 - o.validation_split));
+  const std::size_t held = train.count - count;
   if (count == 0) fail("fit: no training data");
+  if (o.validation_split > 0.0 && !o.validation && held == 0)
+    fail("fit: validation_split {} of {} samples holds out none", o.validation_split, train.count);
+  if (o.validation && o.validation->count == 0) fail("fit: the validation data is empty");
   std::optional<Dataset> split;
   if (held > 0) split = subset(train, count, held);
   const Dataset* val = o.validation ? o.validation : (split ? &*split : nullptr);
@@ -189,10 +228,15 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     step.check(train, "the training data");
     if (val) step.check(*val, "the validation data");
   }
-  if constexpr (requires { step.reserve(o.batch); }) step.reserve(o.batch);
+  constexpr bool validates = requires { step.validate(train, o); };
+  if (val && !validates) fail("fit: validation data given, but this step does not validate");
+  if constexpr (requires { step.reserve(o.batch); }) step.reserve(std::min(o.batch, count));
 
   History history;
   FitState st{o, history};
+  st.has_validation = val != nullptr;
+  st.train_count = count;
+  st.held_count = held;
   step.visit_optimizers([&](const char*, auto& opt, auto&) { st.learning_rates.push_back(&opt.lr); });
   st.add_networks = [&](CheckpointWriter& w) {
     step.visit_networks([&](const char* name, auto& net) { w.add_model(name, net); });
@@ -206,9 +250,8 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     st.epoch = epoch;
     batcher.start_epoch(epoch);
     Rng rng(o.seed * 0x9E3779B97F4A7C15ull + epoch + 1);
-    static constexpr std::uint64_t salts[] = {31, 37, 41, 43};  // network k's dropout stream
-    std::size_t k = 0;
-    step.visit_networks([&](const char*, auto& net) { reseed_dropout(net, o.seed * salts[k++ % 4] + epoch); });
+    std::uint64_t k = 0;  // network k's dropout stream: (seed, k, epoch) hashed
+    step.visit_networks([&](const char*, auto& net) { reseed_dropout(net, mix_seed(mix_seed(o.seed, k++), epoch)); });
     ([&] { if constexpr (requires { callbacks.on_epoch_begin(st); }) callbacks.on_epoch_begin(st); }(), ...);
 
     Progress progress(fmt::format("epoch {}/{}", epoch + 1, o.epochs), count, o.progress);

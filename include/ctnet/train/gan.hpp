@@ -121,8 +121,9 @@ class GanStep {
     std::size_t real_right = 0, fake_right = 0;
     const double d_real = d_pass({x_.data(), n * sample}, c_real_, n, o_.real_label, true, rng, real_right);
     const double d_fake = d_pass(fake, c_fake_, n, 0.0f, false, rng, fake_right);
+    const double w = static_cast<double>(n);
     Metrics m;
-    m.add("d_loss", 0.5 * (d_real + d_fake));
+    m.add("d_loss", 0.5 * (d_real + d_fake), w);
     if (!std::isfinite(d_real + d_fake)) return m;  // the loop stops before any update
     opt_d_.step(disc_);
     // Generator, every d_steps discriminator steps: make D call fakes real.
@@ -135,7 +136,7 @@ class GanStep {
       forward_with(disc_, gen_.output(), c_fake_, n, true);
       const Backprop r = backprop(disc_, BinaryCrossEntropy{}, {ones_.data(), n}, true);
       g_loss = r.loss;
-      g_weight = 1.0;
+      g_weight = 1.0;  // per sample, as d_loss
       if (std::isfinite(g_loss)) {
         std::copy(r.input_grad.begin(), r.input_grad.end(), gen_.output_grad().begin());
         gen_.backward(false);
@@ -143,8 +144,7 @@ class GanStep {
         if (after_g_step) after_g_step();
       }
     }
-    const double w = static_cast<double>(n);
-    m.add("g_loss", g_loss, g_weight);
+    m.add("g_loss", g_loss, g_weight * w);
     m.add("d_acc_real", static_cast<double>(real_right) / w, w);
     m.add("d_acc_fake", static_cast<double>(fake_right) / w, w);
     return m;
@@ -200,6 +200,7 @@ class GanStep {
 template <class G>
 void generate(G& gen, std::uint64_t seed, std::size_t count, std::span<float> out,
               std::span<const std::uint8_t> labels = {}, std::size_t batch = 256) {
+  if (batch == 0) fail("generate: the batch size must be positive");
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
   constexpr std::size_t k = condition_size<G>;
   if (out.size() < count * sample) fail("generate: output buffer too small");

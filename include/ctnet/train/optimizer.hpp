@@ -38,6 +38,7 @@ struct Adam {
         v.push_back(zeros(p.value.size()));
       }
       const std::size_t n = p.value.size();
+      if (m[i].size() != n) fail("Adam: parameter {} holds {} values, the state {}: one optimizer per network", i, n, m[i].size());
       auto w = xview(p.value.data(), n);
       auto g = xview(static_cast<const float*>(p.grad.data()), n);
       auto mi = xview(m[i].data(), n);
@@ -89,6 +90,7 @@ struct SGD {
       if (!p.trainable) return;
       if (i == u.size()) u.push_back(zeros(p.value.size()));
       const std::size_t n = p.value.size();
+      if (u[i].size() != n) fail("SGD: parameter {} holds {} values, the state {}: one optimizer per network", i, n, u[i].size());
       auto w = xview(p.value.data(), n);
       auto g = xview(static_cast<const float*>(p.grad.data()), n);
       auto ui = xview(u[i].data(), n);

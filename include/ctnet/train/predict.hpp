@@ -17,6 +17,7 @@ namespace ctnet {
 /// `batch`; n * output size floats. Keras: `model.predict(x)`.
 template <class Net>
 std::vector<float> predict(const Net& net, std::span<const float> x, std::size_t batch = 256) {
+  if (batch == 0) fail("the batch size must be positive");
   constexpr std::size_t in = Net::input_shape::size, k = Net::output_shape::size;
   if (x.size() % in != 0)
     fail("predict: {} floats are not a whole number of samples of {} values", x.size(), in);

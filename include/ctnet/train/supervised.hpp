@@ -50,6 +50,7 @@ void check_supervised_data(const Dataset& data, std::string_view role) {
 /// inference mode.
 template <class Net, Loss L>
 Metrics evaluate(Net& net, const L& loss, const Dataset& data, std::size_t batch = 256) {
+  if (batch == 0) fail("the batch size must be positive");
   check_supervised_data<Net, L>(data, "evaluate");
   constexpr std::size_t in = Net::input_shape::size, k = Net::output_shape::size;
   net.reserve(batch);

@@ -22,6 +22,7 @@ namespace ctnet {
 /// drawn from `seed`), in nats per image.
 template <class V>
 ElboTerms evaluate_vae(V& vae, const Dataset& data, std::size_t batch, std::uint64_t seed) {
+  if (batch == 0) fail("the batch size must be positive");
   if (data.sample_size() != V::sample)
     fail("evaluate_vae: images of {} values, the encoder takes {}", data.sample_size(), V::sample);
   Rng rng(seed);

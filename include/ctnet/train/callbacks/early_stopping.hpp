@@ -9,18 +9,22 @@
 namespace ctnet {
 
 /// Keras's EarlyStopping(monitor, min_delta, patience): stops training when
-/// the monitored figure (lower is better) has not improved on the best by more
-/// than `min_delta` for more than `patience` epochs. Its state is kept in the
-/// resume record.
+/// the monitored figure has not improved on the best by more than `min_delta`
+/// for more than `patience` epochs. Lower is better unless `mode_max` (an
+/// accuracy). Its state is kept in the resume record. A figure the run will
+/// not have (val_loss without validation data) is an error before training.
 struct EarlyStopping {
   std::string monitor = "val_loss";
-  double min_delta = 0.01;
+  double min_delta = 0.0;
   std::size_t patience = 0;
-  double best = std::numeric_limits<double>::infinity();
+  bool mode_max = false;
+  double best = std::numeric_limits<double>::infinity();  ///< of the figure, negated in max mode
   std::size_t wait = 0;
 
+  void on_train_begin(FitState& s) { require_figure(s, monitor, "EarlyStopping"); }
   /// Records an epoch's figure; true when training should stop.
-  bool update(double value, std::size_t epoch_index) {
+  bool update(double figure, std::size_t epoch_index) {
+    const double value = mode_max ? -figure : figure;
     ++wait;
     if (best - value > min_delta) {
       best = value;
@@ -37,8 +41,8 @@ struct EarlyStopping {
   }
   void load(const CheckpointReader& r) {
     if (r.get("early_stopping.best").empty()) return;  // a record written without early stopping
-    best = std::stod(r.get("early_stopping.best"));
-    wait = std::stoull(r.get("early_stopping.wait"));
+    best = parse_number(r, "early_stopping.best");
+    wait = static_cast<std::size_t>(parse_number(r, "early_stopping.wait"));
   }
 };
 

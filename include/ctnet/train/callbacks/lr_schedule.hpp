@@ -20,7 +20,7 @@ struct LearningRateScheduler {
   std::vector<float> base{};
 
   void on_train_begin(FitState& s) {
-    base.clear();
+    if (!base.empty()) return;  // a second fit with the same schedule keeps the first's rates
     for (const float* lr : s.learning_rates) base.push_back(*lr);
   }
   void on_epoch_begin(FitState& s) {
@@ -32,6 +32,7 @@ struct LearningRateScheduler {
 
 /// Multiplies the rate by `gamma` every `every` epochs (PyTorch's StepLR).
 inline LearningRateScheduler step_decay(std::size_t every, double gamma) {
+  if (every == 0) fail("step_decay: every must be at least 1 epoch");
   return {[=](std::size_t e) { return std::pow(gamma, static_cast<double>(e / every)); }};
 }
 /// Multiplies the rate by `gamma` every epoch (ExponentialLR).
