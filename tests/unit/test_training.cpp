@@ -379,8 +379,8 @@ TEST_CASE("fit refuses what would silently go wrong: another run's record, a fig
   CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, train, {.progress = false}, EarlyStopping{}),
                        "EarlyStopping monitors val_loss, but fit has no validation data (.validation or .validation_split)",
                        Error);
-  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, train, {.validation_split = 0.001, .progress = false}),
-                       "fit: validation_split 0.001 of 600 samples holds out none", Error);
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, train, {.validation_split = 1e-17, .progress = false}),
+                       "fit: validation_split 1e-17 of 600 samples holds out none", Error);
   auto other = Sequential<Input<28, 28, 1>, Flatten, Dense<3>, Softmax>::make(seed{2});
   CHECK_THROWS_WITH_AS(fit(other, opt, CategoricalCrossEntropy{}, train, {.progress = false}),
                        doctest::Contains("one optimizer per network"), Error);
