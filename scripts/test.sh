@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds them and runs them with CTest.
+# Installs what the tests need, builds them and runs them with CTest, twice:
+# with g++ (everything: library tests, examples, benchmarks) into build/, then
+# with clang 19 (the library's tests: unit, compile-fail, headers, guide,
+# README, install) into build-clang/. The compile-fail cases hold under both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh clang-19
 scripts/fetch_mnist.sh data/mnist
+
+start=$SECONDS
 scripts/build.sh
-cd build
-ctest --output-on-failure -j 2
+echo "test.sh: g++ build took $((SECONDS - start)) s"
+(cd build && ctest --output-on-failure -j 2)
+
+start=$SECONDS
+CXX=clang++-19 BUILD_DIR=build-clang scripts/build.sh -DCTNET_BUILD_EXAMPLES=OFF -DCTNET_BUILD_BENCH=OFF
+echo "test.sh: clang 19 build took $((SECONDS - start)) s"
+(cd build-clang && ctest --output-on-failure -j 2)

@@ -38,9 +38,10 @@ struct ClassifierRunOptions {
 
 /// Reads the common flags (with the given defaults) and the classifier ones.
 inline ClassifierRunOptions classifier_options(Flags& flags, std::size_t epochs, std::size_t batch,
-                                               const std::string& out) {
+                                               const std::string& out,
+                                               const std::string& dataset = "mnist") {
   ClassifierRunOptions o;
-  o.common = common_options(flags, epochs, batch, out);
+  o.common = common_options(flags, epochs, batch, out, dataset);
   o.lr = flags.real("lr", 1e-3, "Adam learning rate");
   o.train_limit = flags.u64("train-limit", 0, "use only the first N training images (0: all)");
   o.early_stopping = flags.flag("early-stopping", "stop when val_loss stops improving");
@@ -49,17 +50,19 @@ inline ClassifierRunOptions classifier_options(Flags& flags, std::size_t epochs,
   return o;
 }
 
-/// Trains Net (ending in Softmax, cross-entropy, Adam) on MNIST or
-/// Fashion-MNIST's training images, scores on the test images after every
+/// Trains Net (ending in Softmax, cross-entropy, Adam) on MNIST's,
+/// Fashion-MNIST's or CIFAR-10's training images, scores on the test images after every
 /// epoch and writes the run directory. The checkpoint is the engine's resume
 /// record (the model under "model", Adam's state under "optimizer", early
 /// stopping's state, the history); --resume continues from it.
 template <class Net>
 int run_classifier(const ClassifierRunOptions& o) {
   const CommonOptions& c = o.common;
-  const std::string dir = find_dataset_dir(c.dataset, c.data);
-  Dataset train = load_mnist(dir, true, Scale::unit);
-  const Dataset test = load_mnist(dir, false, Scale::unit);
+  Dataset train = load_images(c, true, Scale::unit);
+  const Dataset test = load_images(c, false, Scale::unit);
+  if (train.sample_size() != Net::input_shape::size)
+    fail("--dataset {}: its {}x{}x{} images do not fit the model's input {}", c.dataset,
+         train.height, train.width, train.channels, Net::input_shape::keras());
   if (o.train_limit > 0 && o.train_limit < train.count) train = subset(train, 0, o.train_limit);
 
   prepare_run_dir(c.out);

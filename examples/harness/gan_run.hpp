@@ -81,17 +81,6 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
   return o;
 }
 
-/// Loads the training images the example asked for (`--dataset`).
-inline Dataset load_training_images(const CommonOptions& c, Scale scale) {
-  if (c.dataset == "cifar10") {
-    if (c.data.empty())
-      fail("--dataset cifar10 needs --data DIR, a directory holding CIFAR-10's binary batches "
-           "(data_batch_1.bin ... data_batch_5.bin)");
-    return load_cifar10(c.data, true, scale);
-  }
-  return load_mnist(find_dataset_dir(c.dataset, c.data), true, scale);
-}
-
 /// The generator's weight average in the resume record: loaded when the
 /// record has one, else started from G's weights as they are then.
 template <class G>
@@ -125,7 +114,7 @@ History train_gan(const GanRunOptions& o) {
   constexpr std::size_t h = Sample::dims[0], w = Sample::dims[1], ch = Sample::dims[2];
   const CommonOptions& c = o.common;
   const Dataset real = [&] {
-    Dataset all = load_training_images(c, o.scale);
+    Dataset all = load_images(c, true, o.scale);
     if (o.train_limit == 0 || o.train_limit >= all.count) return all;
     return subset(all, 0, o.train_limit);
   }();

@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
+#include <ctnet/data/cifar10.hpp>
+#include <ctnet/data/mnist.hpp>
 #include <ctnet/plot/line_plot.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/history.hpp>
@@ -30,12 +32,12 @@ struct CommonOptions {
 };
 
 inline CommonOptions common_options(Flags& flags, std::size_t epochs, std::size_t batch,
-                                    const std::string& out) {
+                                    const std::string& out, const std::string& dataset = "mnist") {
   CommonOptions o;
   o.epochs = flags.u64("epochs", epochs, "number of epochs", 1);
   o.batch = flags.u64("batch", batch, "mini-batch size", 1);
   o.seed = flags.u64("seed", 42, "seed for initialisation, shuffling and dropout");
-  o.dataset = flags.choice("dataset", {"mnist", "fashion", "cifar10"}, "mnist", "data set");
+  o.dataset = flags.choice("dataset", {"mnist", "fashion", "cifar10"}, dataset, "data set");
   o.data = flags.str("data", "", "directory of the data set's IDX files (default: data/mnist, $CTNET_DATA)");
   o.out = flags.str("out", out, "run directory to write");
   o.resume = flags.flag("resume", "continue from the run directory's checkpoint");
@@ -84,6 +86,19 @@ int run_main(const char* program, Body&& body) {
     fmt::print(stderr, "{}: error: {}\n", program, e.what());
     return 1;
   }
+}
+
+/// Loads the training (or test) images the example asked for (`--dataset`,
+/// `--data`): MNIST or Fashion-MNIST from their usual places, CIFAR-10 from
+/// --data.
+inline Dataset load_images(const CommonOptions& c, bool train, Scale scale) {
+  if (c.dataset == "cifar10") {
+    if (c.data.empty())
+      fail("--dataset cifar10 needs --data DIR, a directory holding CIFAR-10's binary batches "
+           "(data_batch_1.bin ... data_batch_5.bin, test_batch.bin)");
+    return load_cifar10(c.data, train, scale);
+  }
+  return load_mnist(find_dataset_dir(c.dataset, c.data), train, scale);
 }
 
 }  // namespace ctnet

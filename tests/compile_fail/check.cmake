@@ -1,18 +1,22 @@
-# Compiles one compile-fail case and matches the compiler's output against the
+# Compiles one compile-fail case with g++ or clang and matches the compiler's output against the
 # expectations written at the top of the case, as `//` comment lines:
 #
 #   // expect-compile        the case must compile (the control)
 #   // expect-first: TEXT    the first line of the diagnostic contains TEXT
 #   // expect: TEXT          the whole output contains TEXT
 #   // expect-not: TEXT      the whole output does not contain TEXT
-#   // max-lines: N          at most N lines of output (default 15)
+#   // max-lines: N          at most N lines of diagnostic (default 15): the
+#                            output without the include trace before it and
+#                            clang's closing "1 error generated."
 #   // errors: N             exactly N lines with "error:" (default 1: one bug,
 #                            one error)
 #
 # "The first line of the diagnostic" is the first line after g++'s include
 # trace ("In file included from a.hpp:17," and its "                 from ..."
 # continuation lines), which g++ prints before any error located in a header
-# and which no library can avoid; the trace still counts towards max-lines.
+# and which no library can avoid (clang prints its own "In file included
+# from" lines); its length depends on the including program, so it does not
+# count towards max-lines.
 #
 # Usage: cmake -DCXX=g++ -DSOURCE=case.cpp -DINCLUDE=include
 #              [-DEXTRA_INCLUDE=dirs] -P check.cmake
@@ -82,7 +86,11 @@ foreach(line IN LISTS masked_lines)
     string(REPLACE "<rbracket>" "]" first "${line}")
     break()
   endif()
+  math(EXPR n_lines "${n_lines} - 1")  # the include trace is not the diagnostic
 endforeach()
+if(out MATCHES "\n[0-9]+ errors? generated\.\n?$")
+  math(EXPR n_lines "${n_lines} - 1")  # clang's closing count
+endif()
 string(REGEX MATCHALL "error:" error_hits "${out}")
 list(LENGTH error_hits n_errors)
 

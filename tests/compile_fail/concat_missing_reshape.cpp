@@ -1,6 +1,6 @@
 // The label branch forgets its Reshape: a 784-vector beside a 28x28x1 image.
 // One error (the branches), not a second one about the trunk's input.
-// expect-first: shapes_must_match<ctnet::pairing::concatenated_inputs_agree_but_in_channels, ctnet::Shape<28, 28>, ctnet::Shape<>
+// expect-first: ctnet::pairing::concatenated_inputs_agree_but_in_channels, ctnet::Shape<28, 28>, ctnet::Shape<>
 // expect: the two networks' shapes must be equal
 #include <ctnet/ctnet.hpp>
 #include <ctnet/model/concat.hpp>

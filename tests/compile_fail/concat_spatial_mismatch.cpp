@@ -1,5 +1,5 @@
 // A 28x28 image concatenated with a 14x14 label plane.
-// expect-first: shapes_must_match<ctnet::pairing::concatenated_inputs_agree_but_in_channels, ctnet::Shape<28, 28>, ctnet::Shape<14, 14>
+// expect-first: ctnet::pairing::concatenated_inputs_agree_but_in_channels, ctnet::Shape<28, 28>, ctnet::Shape<14, 14>
 // expect: the two networks' shapes must be equal
 #include <ctnet/ctnet.hpp>
 #include <ctnet/model/concat.hpp>

@@ -1,5 +1,6 @@
 // Flatten forgotten: Dense takes a rank-1 input, not 26 x 26 x 8.
-// expect-first: layer_rejects_input<2, ctnet::Dense<10>, ctnet::Shape<26, 26, 8>
+// expect-first: <2, ctnet::Dense<10
+// expect-first: ctnet::Shape<26, 26, 8>
 // expect: needs_flat_input
 // expect: put Flatten before it
 #include <ctnet/ctnet.hpp>

@@ -1,5 +1,5 @@
 // A generator of flat 784-vectors paired with a discriminator of 28x28x1 images.
-// expect-first: shapes_must_match<ctnet::pairing::generator_output_is_discriminator_input, ctnet::Shape<784>, ctnet::Shape<28, 28, 1>
+// expect-first: ctnet::pairing::generator_output_is_discriminator_input, ctnet::Shape<784>, ctnet::Shape<28, 28, 1>
 // expect: the two networks' shapes must be equal
 #include <ctnet/ctnet.hpp>
 #include <ctnet/model/gan_pair.hpp>

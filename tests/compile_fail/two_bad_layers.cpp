@@ -1,7 +1,8 @@
 // Two mistakes: Dense on an image (position 2), then a Reshape whose count
 // differs from anything before it (position 3) and a pooling of a vector
 // (position 4). Only the first is reported: one bug, one error.
-// expect-first: layer_rejects_input<2, ctnet::Dense<10>, ctnet::Shape<26, 26, 8>
+// expect-first: <2, ctnet::Dense<10
+// expect-first: ctnet::Shape<26, 26, 8>
 // expect: needs_flat_input
 // expect-not: layer_rejects_input<3
 // expect-not: layer_rejects_input<4

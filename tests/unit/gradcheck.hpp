@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include <ctnet/core/layer.hpp>
@@ -84,7 +85,7 @@ void check_gradients(std::size_t batch = 2, bool training = false, std::size_t s
     slot = saved;
     const double numeric = (lp - lm) / (2.0 * eps);
     if (!close(numeric, analytic) && failures++ < 5)
-      FAIL_CHECK(what << "[" << at << "]: numeric " << numeric << " analytic " << analytic);
+      FAIL_CHECK(std::string(what) << "[" << at << "]: numeric " << numeric << " analytic " << analytic);
   };
   for (std::size_t s = 0; s < samples; ++s) {
     const std::size_t i = pick.below(p.x.size());

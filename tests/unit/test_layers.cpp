@@ -54,11 +54,12 @@ TEST_CASE("a small CNN end to end") {
 
 namespace {
 /// Conv2D's output against a direct convolution in double (TensorFlow's
-/// padding rules: for `same` the odd padding pixel goes after).
-template <std::size_t H, std::size_t W, std::size_t C, std::size_t F, std::size_t K, std::size_t S,
-          Padding P>
+/// padding rules: for `same` the odd padding pixel goes after), for a kernel
+/// and stride per axis.
+template <std::size_t H, std::size_t W, std::size_t C, std::size_t F, auto K, auto S, Padding P>
 void check_against_direct() {
   using Net = Sequential<Input<H, W, C>, Conv2D<F, K, S, P>>;
+  constexpr Hw k = as_hw<K>, s = as_hw<S>;
   auto net = Net::make(seed{2});
   Rng rng(9);
   std::vector<float> x(2 * H * W * C);
@@ -67,27 +68,27 @@ void check_against_direct() {
   for (auto& v : conv.b) v = rng.normal();
   const auto y = net.forward(x, 2);
   constexpr bool same = P == Padding::same;
-  constexpr std::size_t OH = conv_out(H, K, S, same), OW = conv_out(W, K, S, same);
-  constexpr std::size_t PT = pad_before(H, K, S, same), PL = pad_before(W, K, S, same);
+  constexpr std::size_t OH = conv_out(H, k.h, s.h, same), OW = conv_out(W, k.w, s.w, same);
+  constexpr std::size_t PT = pad_before(H, k.h, s.h, same), PL = pad_before(W, k.w, s.w, same);
   static_assert(Net::output_shape::dims[0] == OH && Net::output_shape::dims[1] == OW);
   std::size_t bad = 0;
   for (std::size_t b = 0; b < 2; ++b)
     for (std::size_t oy = 0; oy < OH; ++oy)
       for (std::size_t ox = 0; ox < OW; ++ox)
         for (std::size_t f = 0; f < F; ++f) {
-          double s = conv.b[f];
-          for (std::size_t kh = 0; kh < K; ++kh)
-            for (std::size_t kw = 0; kw < K; ++kw)
+          double sum = conv.b[f];
+          for (std::size_t kh = 0; kh < k.h; ++kh)
+            for (std::size_t kw = 0; kw < k.w; ++kw)
               for (std::size_t c = 0; c < C; ++c) {
-                const long iy = static_cast<long>(oy * S + kh) - static_cast<long>(PT);
-                const long ix = static_cast<long>(ox * S + kw) - static_cast<long>(PL);
+                const long iy = static_cast<long>(oy * s.h + kh) - static_cast<long>(PT);
+                const long ix = static_cast<long>(ox * s.w + kw) - static_cast<long>(PL);
                 if (iy < 0 || ix < 0 || iy >= static_cast<long>(H) || ix >= static_cast<long>(W)) continue;
-                s += static_cast<double>(x[((b * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)) * C + c]) *
-                     conv.w[((kh * K + kw) * C + c) * F + f];
+                sum += static_cast<double>(x[((b * H + static_cast<std::size_t>(iy)) * W + static_cast<std::size_t>(ix)) * C + c]) *
+                       conv.w[((kh * k.w + kw) * C + c) * F + f];
               }
           const float got = y[((b * OH + oy) * OW + ox) * F + f];
-          if (std::abs(got - s) > 1e-4 * (1 + std::abs(s)) && bad++ < 5)
-            FAIL_CHECK("y[" << b << "," << oy << "," << ox << "," << f << "] = " << got << ", direct " << s);
+          if (std::abs(got - sum) > 1e-4 * (1 + std::abs(sum)) && bad++ < 5)
+            FAIL_CHECK("y[" << b << "," << oy << "," << ox << "," << f << "] = " << got << ", direct " << sum);
         }
   CHECK(bad == 0);
 }
@@ -101,6 +102,22 @@ TEST_CASE("Conv2D matches a direct convolution") {
   check_against_direct<8, 7, 16, 16, 3, 1, Padding::valid>();
   check_against_direct<5, 7, 16, 24, 3, 1, Padding::same>();
   check_against_direct<6, 6, 17, 16, 3, 1, Padding::same>();
+}
+
+TEST_CASE("Conv2D with a kernel and stride per axis (Keras's kernel_size=(1, 7), strides=(2, 1))") {
+  check_against_direct<9, 8, 3, 4, Hw{1, 7}, 1, Padding::same>();
+  check_against_direct<9, 8, 3, 4, Hw{3, 2}, Hw{2, 1}, Padding::valid>();
+  check_against_direct<9, 8, 3, 4, Hw{5, 1}, Hw{1, 3}, Padding::same>();
+  check_laws<Sequential<Input<7, 8, 2>, Conv2D<3, Hw{1, 5}, 1, Padding::same>, ELU<>>>();
+  check_laws<Sequential<Input<7, 8, 2>, Conv2D<3, Hw{3, 2}, Hw{2, 1}>>>();
+  check_laws<Sequential<Input<7, 8, 2>, Conv2D<3, Hw{3, 1}, Hw{1, 2}, Padding::same>, Tanh>>();
+  // the square forms are the same types and names as before
+  static_assert(std::is_same_v<Conv2D<8, 3>, Conv2D<8, 3, 1>>);
+  CHECK(Conv2D<8, 3, 2, Padding::same>::name() == "Conv2D<8, 3, 2, same>");
+  CHECK(Conv2D<8, Hw{3, 3}>::name() == "Conv2D<8, 3, 1, valid>");
+  CHECK(Conv2D<8, Hw{1, 7}, Hw{2, 1}>::name() == "Conv2D<8, Hw{1, 7}, Hw{2, 1}, valid>");
+  // Keras: Conv2D(4, (1, 7)) on 9x8x3 has 1*7*3*4 + 4 parameters
+  static_assert(param_count<Sequential<Input<9, 8, 3>, Conv2D<4, Hw{1, 7}>>> == 88);
 }
 
 TEST_CASE("Conv2D streaming its patches (more than 4 MiB per sample)") {

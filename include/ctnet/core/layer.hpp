@@ -86,37 +86,101 @@ using rejection = typename L::template check<In>;
 template <class L, class In>
 inline constexpr bool accepts = std::is_same_v<rejection<L, In>, why::accepted>;
 
-/// A layer spec: names for the summary and a check for input shapes.
+namespace detail {
+template <class In, std::size_t Rank, Hw Window, bool MustFit>
+constexpr auto window_reason() {
+  if constexpr (In::rank != Rank)
+    return std::conditional_t<Rank == 3, why::needs_image_input, why::needs_sequence_input>{};
+  else if constexpr (MustFit && (Window.h > (Rank == 3 ? In::dims[0] : 1) ||
+                                 Window.w > In::dims[Rank - 2]))
+    return why::window_larger_than_input{};
+  else
+    return why::accepted{};
+}
+}  // namespace detail
+
+/// The check of a layer that slides a window (a kernel, a pool) over an input
+/// of Rank axes (3: H x W x C; 2: steps x channels, the window Hw{1, steps}):
+/// the rank, then, when the window must fit (valid padding), its size.
+template <class In, std::size_t Rank, Hw Window = Hw{1, 1}, bool MustFit = true>
+using window_check = decltype(detail::window_reason<In, Rank, Window, MustFit>());
+
+/// A layer spec, the type a user writes in a list: names for the summary and
+/// checkpoints, and a check for input shapes (for any shape a reason type,
+/// `why::accepted` or one with its own diagnostic; see core/diagnostics.hpp).
+/// The bound layer, `L::layer<In>` for an accepted `In`, models `BoundLayer`.
 template <class L>
 concept LayerSpec = requires {
   { L::keras_class } -> std::convertible_to<std::string_view>;
   { L::keras_name } -> std::convertible_to<std::string_view>;
   { L::name() } -> std::convertible_to<std::string>;
+  typename L::template check<Shape<1>>;
 };
 
-/// An element-wise activation that can be fused into the pass over a GEMM's
-/// output: `f` forward, `df` its derivative written in terms of the output y.
+/// A layer bound to its input shape: shapes, counts and storage known at
+/// compile time; parameters visited as `ParamRef`s; forward over n samples
+/// (`x` to `y`), backward from `dy` (which it may overwrite) to `dx` (null
+/// when no one needs the input gradient), adding to the parameter gradients.
+/// `LayerBase` gives every member but forward and backward.
+template <class B>
+concept BoundLayer = requires(B& b, const float* x, float* y, std::size_t n, Pass& pass) {
+  requires is_shape<typename B::input> && is_shape<typename B::output>;
+  { B::trainable_params } -> std::convertible_to<std::size_t>;
+  { B::non_trainable_params } -> std::convertible_to<std::size_t>;
+  { B::flops } -> std::convertible_to<double>;
+  { B::storage } -> std::convertible_to<Storage>;
+  { B::needs_output } -> std::convertible_to<bool>;
+  { B::fuses_activation } -> std::convertible_to<bool>;
+  b.reserve(n);
+  b.visit_params([](const ParamRef&) {});
+  b.forward(x, y, n, pass);
+  b.backward(x, x, y, y, n);
+};
+
+/// What an element-wise activation's derivative is written in: its output y
+/// (ReLU, Sigmoid, Tanh: the layer can work in place) or its input x (GELU,
+/// SiLU: the layer keeps its input, or the layer it is fused into keeps the
+/// pre-activation values).
+enum class Derivative { of_output, of_input };
+
+/// An element-wise activation: `f` forward and `df` its derivative, written in
+/// what `derivative` says. Any such activation fuses into the pass over a
+/// preceding Dense's, Conv's or BatchNorm's output.
 template <class A>
 concept FusableActivation = requires(float v) {
   { A::f(v) } -> std::same_as<float>;
   { A::df(v) } -> std::same_as<float>;
-};
-
-/// The common part of bound layers without parameters (activations, pooling,
-/// reshaping, dropout): nothing to count, initialise or visit.
-struct Parameterless {
-  static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
-  static constexpr double flops = 0;
-  static constexpr bool fuses_activation = false;
-  void reserve(std::size_t) {}
-  template <class F>
-  void visit_params(F&&) {}
+  { A::derivative } -> std::convertible_to<Derivative>;
 };
 
 /// The identity, for GEMM layers with nothing to fuse.
 struct NoActivation {
+  static constexpr Derivative derivative = Derivative::of_output;
   static float f(float x) { return x; }
   static float df(float) { return 1.0f; }
+};
+
+/// Whether a fused activation needs the values before it in backward (then
+/// the layer it is fused into keeps them: see layers/epilogue.hpp).
+template <class Act>
+inline constexpr bool keeps_pre_activation = Act::derivative == Derivative::of_input;
+
+/// The members every bound layer has, with the values of a layer without
+/// parameters that writes a buffer of its own; a layer states only what
+/// differs (`storage`, `trainable_params`, `visit_params`, ...) and its
+/// forward and backward.
+template <class In, class Out>
+struct LayerBase {
+  using input = In;
+  using output = Out;
+  static constexpr std::size_t trainable_params = 0, non_trainable_params = 0;
+  static constexpr double flops = 0;
+  static constexpr Storage storage = Storage::own;
+  static constexpr bool needs_output = false;     ///< backward reads y
+  static constexpr bool fuses_activation = false;  ///< forward<Act> applies an activation
+  void reserve(std::size_t) {}
+  template <class F>
+  void visit_params(F&&) {}
 };
 
 }  // namespace ctnet

@@ -3,9 +3,11 @@
 // Keras's `(None, 26, 26, 64)`. Shapes are types, not values, so that they
 // print as `Shape<26, 26, 64>` in a compiler diagnostic.
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -29,6 +31,46 @@ struct Shape {
 
 /// Keras's padding modes for convolutions and pooling.
 enum class Padding { valid, same };
+
+/// A size per spatial axis, rows then columns: Keras's `kernel_size=(1, 7)` is
+/// `Hw{1, 7}`, `strides=(2, 1)` is `Hw{2, 1}`. Where a layer takes a kernel, a
+/// window or a stride, a whole number means the same on both axes, so
+/// `Conv2D<64, 3>` stays as it is written in Keras.
+struct Hw {
+  std::size_t h, w;
+  constexpr bool square() const { return h == w; }
+};
+
+namespace detail {
+template <auto V>
+consteval bool positive_window() {
+  if constexpr (std::integral<std::remove_cvref_t<decltype(V)>>)
+    return V > 0;
+  else if constexpr (std::same_as<std::remove_cvref_t<decltype(V)>, Hw>)
+    return V.h > 0 && V.w > 0;
+  else
+    return false;
+}
+}  // namespace detail
+
+/// A window argument: a positive whole number or an `Hw` of positive sizes.
+template <auto V>
+concept WindowArg = detail::positive_window<V>();
+
+/// A window argument as an `Hw` (a number n is Hw{n, n}).
+template <auto V>
+  requires WindowArg<V>
+inline constexpr Hw as_hw = [] {
+  if constexpr (std::same_as<std::remove_cvref_t<decltype(V)>, Hw>)
+    return V;
+  else
+    return Hw{static_cast<std::size_t>(V), static_cast<std::size_t>(V)};
+}();
+
+/// A window as a layer's name shows it: "3" when square, "Hw{1, 7}" otherwise.
+inline std::string window_name(Hw v) {
+  return v.square() ? fmt::format("{}", v.h) : fmt::format("Hw{{{}, {}}}", v.h, v.w);
+}
 
 /// True for any `Shape<...>`.
 template <class T>

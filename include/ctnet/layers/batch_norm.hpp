@@ -11,6 +11,7 @@
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/core/tensor.hpp>
+#include <ctnet/layers/epilogue.hpp>
 
 namespace ctnet {
 
@@ -70,17 +71,12 @@ struct BatchNorm {
   using check = why::accepted;
 
   template <class In>
-  struct layer {
+  struct layer : LayerBase<In, In> {
     static constexpr std::size_t C = In::dims[In::rank - 1];
     static constexpr std::size_t spatial = In::size / C;  // rows per sample
-    using input = In;
-    using output = In;
     static constexpr std::size_t trainable_params = ((Center ? 1 : 0) + (Scale ? 1 : 0)) * C;
     static constexpr std::size_t non_trainable_params = 2 * C;
-    static constexpr Storage storage = Storage::own;
-    static constexpr bool needs_output = false;
     static constexpr bool fuses_activation = true;
-    static constexpr double flops = 0;
 
     static Buffer filled(std::size_t n, float v) {
       Buffer b = zeros(n);
@@ -93,6 +89,7 @@ struct BatchNorm {
     Buffer moving_mean = zeros(C), moving_var = filled(C, 1.0f);
 
     Buffer xhat;                       // x̂ of the last forward pass
+    detail::PreActivation pre;         // what a fused activation's derivative reads
     Buffer mean = zeros(C), inv_std = zeros(C);  // statistics the last pass used
     Buffer coef = zeros(3 * C);        // backward's per-channel coefficients
     std::vector<double> partial, sums;  // per-thread channel sums; their totals
@@ -141,6 +138,7 @@ struct BatchNorm {
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass& pass) {
       reserve(n);
+      pre.reserve<Act>(n * In::size);
       const std::size_t rows = n * spatial;
       batch_stats = pass.training;
       stat_rows = Virtual ? (n + 1) / 2 * spatial : rows;
@@ -177,6 +175,7 @@ struct BatchNorm {
         const float* __restrict is = inv_std.data();
         const float* __restrict ga = gamma.data();
         const float* __restrict be = beta.data();
+        float* __restrict kept = pre.store<Act>(0);
         for (std::size_t r = r0; r < r1; ++r) {
           const float* __restrict xr = x + r * C;
           float* __restrict hr = xhat.data() + r * C;
@@ -187,6 +186,7 @@ struct BatchNorm {
             float v = h;
             if constexpr (Scale) v *= ga[c];
             if constexpr (Center) v += be[c];
+            if constexpr (keeps_pre_activation<Act>) kept[r * C + c] = v;
             if constexpr (!identity) v = Act::f(v);
             yr[c] = v;
           }
@@ -198,8 +198,9 @@ struct BatchNorm {
     // training:  dx = gamma / std * (g - mean(g) - x̂ mean(g x̂))  (m = rows per channel)
     // inference: dx = gamma / std * g
     template <class Act = NoActivation>
-    void backward(const float*, const float* y, float* dy, float* dx, std::size_t n) {
+    void backward(const float*, const float* out, float* dy, float* dx, std::size_t n) {
       constexpr bool identity = std::is_same_v<Act, NoActivation>;
+      const float* y = pre.derivative_input<Act>(out);  // what Act's derivative reads
       const std::size_t rows = n * spatial;
       const bool need_sums = Scale || Center || (dx != nullptr && batch_stats);
       if (need_sums) {

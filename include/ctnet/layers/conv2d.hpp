@@ -14,46 +14,44 @@
 
 namespace ctnet {
 
-/// 2-D convolution over H x W x C -> OH x OW x Filters with a square Kernel,
-/// Stride and Keras's padding rules (valid: (H - K) / S + 1; same: ceil(H / S)).
-/// Kernel stored (K, K, C, Filters) as Keras stores it. Computed as im2col + one
-/// GEMM per batch (1x1, stride 1, valid convolutions skip im2col). Keras:
-/// `layers.Conv2D(filters, kernel, strides=stride, padding=..., use_bias=UseBias)`.
-template <std::size_t Filters, std::size_t Kernel, std::size_t Stride = 1,
-          Padding Pad = Padding::valid, bool UseBias = true>
+/// 2-D convolution over H x W x C -> OH x OW x Filters with Keras's padding
+/// rules per axis (valid: (H - KH) / SH + 1; same: ceil(H / SH)). Kernel and
+/// Stride are a whole number (square) or `Hw{rows, cols}` (Keras's
+/// `kernel_size=(1, 7)`, `strides=(2, 1)`). Kernel stored (KH, KW, C, Filters)
+/// as Keras stores it. Computed as im2col + one GEMM per batch (1x1, stride 1,
+/// valid convolutions skip im2col). Keras: `layers.Conv2D(filters, kernel,
+/// strides=stride, padding=..., use_bias=UseBias)`.
+template <std::size_t Filters, auto Kernel, auto Stride = 1, Padding Pad = Padding::valid,
+          bool UseBias = true>
+  requires WindowArg<Kernel> && WindowArg<Stride>
 struct Conv2D {
-  static_assert(Filters > 0 && Kernel > 0 && Stride > 0, "Conv2D needs non-zero sizes");
+  static_assert(Filters > 0, "Conv2D needs at least one filter");
+  static constexpr Hw kernel = as_hw<Kernel>, stride = as_hw<Stride>;
   static constexpr const char* keras_class = "Conv2D";
   static constexpr const char* keras_name = "conv2d";
   static std::string name() {
-    return fmt::format("Conv2D<{}, {}, {}, {}{}>", Filters, Kernel, Stride, Pad,
-                       UseBias ? "" : ", false");
+    return fmt::format("Conv2D<{}, {}, {}, {}{}>", Filters, window_name(kernel),
+                       window_name(stride), Pad, UseBias ? "" : ", false");
   }
 
   template <class In>
-  static constexpr auto reason() {
-    if constexpr (In::rank != 3)
-      return why::needs_image_input{};
-    else if constexpr (Pad == Padding::valid &&
-                       (Kernel > In::dims[0] || Kernel > In::dims[1]))
-      return why::window_larger_than_input{};
-    else
-      return why::accepted{};
-  }
-  template <class In>
-  using check = decltype(reason<In>());
+  using check = window_check<In, 3, kernel, Pad == Padding::valid>;
 
   template <class In>
-  struct layer {
+  struct layer : LayerBase<In, Shape<conv_out(In::dims[0], kernel.h, stride.h, Pad == Padding::same),
+                                     conv_out(In::dims[1], kernel.w, stride.w, Pad == Padding::same),
+                                     Filters>> {
     static constexpr std::size_t H = In::dims[0], W = In::dims[1], C = In::dims[2];
+    static constexpr std::size_t KH = kernel.h, KW = kernel.w, SH = stride.h, SW = stride.w;
     static constexpr bool same = Pad == Padding::same;
-    static constexpr std::size_t OH = conv_out(H, Kernel, Stride, same);
-    static constexpr std::size_t OW = conv_out(W, Kernel, Stride, same);
-    static constexpr std::size_t patch = Kernel * Kernel * C;
-    static constexpr bool direct = Kernel == 1 && Stride == 1;  // col == x
-    static constexpr detail::ConvGeometry geometry{H, W, C, OH, OW, Kernel, Stride,
-                                                   pad_before(H, Kernel, Stride, same),
-                                                   pad_before(W, Kernel, Stride, same)};
+    static constexpr std::size_t OH = conv_out(H, KH, SH, same);
+    static constexpr std::size_t OW = conv_out(W, KW, SW, same);
+    static constexpr std::size_t patch = KH * KW * C;
+    static constexpr bool unit_stride = SH == 1 && SW == 1;
+    static constexpr bool direct = KH == 1 && KW == 1 && unit_stride;  // col == x
+    static constexpr detail::ConvGeometry geometry{H, W, C, OH, OW, KH, KW, SH, SW,
+                                                   pad_before(H, KH, SH, same),
+                                                   pad_before(W, KW, SW, same)};
 
     // Stride 1: the input gradient is itself a convolution, of the output
     // gradient padded by K - 1 - pad with the flipped kernel. It runs as
@@ -73,25 +71,19 @@ struct Conv2D {
     // (gather_taps). The input gradient is the stride-1 convolution below and
     // the kernel gradient uses the same patches of g:
     // dW_flipped += im2col(pad(g))^T x. No patches of x at all.
-    static constexpr bool narrow =
-        big_patches && Stride == 1 && Kernel * Kernel * Filters <= 2 * C;
+    static constexpr bool narrow = big_patches && unit_stride && KH * KW * Filters <= 2 * C;
     static constexpr bool streaming = big_patches && !narrow;
-    static constexpr bool dx_as_conv = Stride == 1 && !direct && !streaming;
+    static constexpr bool dx_as_conv = unit_stride && !direct && !streaming;
     static constexpr detail::ConvGeometry back_geometry{
-        OH, OW, Filters, H, W, Kernel, 1, Kernel - 1 - geometry.pad_top,
-        Kernel - 1 - geometry.pad_left};
-    static constexpr std::size_t back_patch = Kernel * Kernel * Filters;
+        OH, OW, Filters, H, W, KH, KW, 1, 1, KH - 1 - geometry.pad_top,
+        KW - 1 - geometry.pad_left};
+    static constexpr std::size_t back_patch = KH * KW * Filters;
     // narrow: samples per chunk, about 1 MiB of Z (H*W x K*K*F) per chunk.
     static constexpr std::size_t taps_per_sample = H * W * back_patch;
     static constexpr std::size_t narrow_chunk =
         taps_per_sample * sizeof(float) >= (1u << 20) ? 1 : (1u << 20) / (taps_per_sample * sizeof(float));
 
-    using input = In;
-    using output = Shape<OH, OW, Filters>;
     static constexpr std::size_t trainable_params = patch * Filters + (UseBias ? Filters : 0);
-    static constexpr std::size_t non_trainable_params = 0;
-    static constexpr Storage storage = Storage::own;
-    static constexpr bool needs_output = false;
     static constexpr bool fuses_activation = true;
     static constexpr double flops = 2.0 * OH * OW * patch * Filters;
 
@@ -102,6 +94,7 @@ struct Conv2D {
     Buffer db_partial;  // per-thread bias-gradient sums
 
     Buffer dw_partial;  // streaming: per-thread kernel-gradient sums
+    detail::PreActivation pre;
 
     void reserve(std::size_t batch) {
       if constexpr (narrow) {
@@ -128,8 +121,8 @@ struct Conv2D {
     template <class F>
     void visit_params(F&& f) {
       f(ParamRef{.role = "kernel", .value = as_span(w), .grad = as_span(dw),
-                 .shape = {Kernel, Kernel, C, Filters}, .rank = 4, .fan_in = patch,
-                 .fan_out = Kernel * Kernel * Filters, .is_kernel = true});
+                 .shape = {KH, KW, C, Filters}, .rank = 4, .fan_in = patch,
+                 .fan_out = KH * KW * Filters, .is_kernel = true});
       if constexpr (UseBias)
         f(ParamRef{.role = "bias", .value = as_span(b), .grad = as_span(db), .shape = {Filters},
                    .rank = 1});
@@ -141,12 +134,13 @@ struct Conv2D {
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
       reserve(n);
+      pre.reserve<Act>(n * OH * OW * Filters);
       if constexpr (narrow) {
         // w_flipped as Wr[c, (kh, kw, f)] = w[kh, kw, c, f]
-        for (std::size_t t = 0; t < Kernel * Kernel; ++t)
+        for (std::size_t t = 0; t < KH * KW; ++t)
           for (std::size_t c = 0; c < C; ++c)
             for (std::size_t f = 0; f < Filters; ++f)
-              w_flipped[(c * Kernel * Kernel + t) * Filters + f] = w[(t * C + c) * Filters + f];
+              w_flipped[(c * KH * KW + t) * Filters + f] = w[(t * C + c) * Filters + f];
         const std::size_t chunk = std::min(narrow_chunk, n);
         narrow_chunks(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
           float* z = col.data() + slot * chunk * taps_per_sample;
@@ -154,7 +148,8 @@ struct Conv2D {
                      w_flipped.data(), back_patch, 0.0f, z, back_patch);
           float* yb = y + b0 * OH * OW * Filters;
           detail::gather_taps(geometry, Filters, z, yb, b1 - b0);
-          detail::bias_activation<Act, UseBias>(yb, b.data(), (b1 - b0) * OH * OW, Filters);
+          detail::bias_activation<Act, UseBias>(yb, b.data(), (b1 - b0) * OH * OW, Filters,
+                                                pre.store<Act>(b0 * OH * OW * Filters));
         });
         return;
       }
@@ -166,7 +161,8 @@ struct Conv2D {
             float* ys = y + s * OH * OW * Filters;
             blas::gemm(false, false, OH * OW, Filters, patch, 1.0f, c, patch, w.data(), Filters,
                        0.0f, ys, Filters);
-            detail::bias_activation<Act, UseBias>(ys, b.data(), OH * OW, Filters);
+            detail::bias_activation<Act, UseBias>(ys, b.data(), OH * OW, Filters,
+                                                  pre.store<Act>(s * OH * OW * Filters));
           }
         });
         return;
@@ -182,7 +178,8 @@ struct Conv2D {
         float* yb = y + b0 * OH * OW * Filters;
         blas::gemm(false, false, rows, Filters, patch, 1.0f, a, patch, w.data(), Filters, 0.0f, yb,
                    Filters);
-        detail::bias_activation<Act, UseBias>(yb, b.data(), rows, Filters);
+        detail::bias_activation<Act, UseBias>(yb, b.data(), rows, Filters,
+                                              pre.store<Act>(b0 * OH * OW * Filters));
       });
     }
 
@@ -194,14 +191,14 @@ struct Conv2D {
         for (std::size_t c0 = b0; c0 < b1; c0 += chunk) f(t, c0, std::min(b1, c0 + chunk));
       });
     }
-    /// w_flipped[kh', kw', f, c] = w[K-1-kh', K-1-kw', c, f]
+    /// w_flipped[kh', kw', f, c] = w[KH-1-kh', KW-1-kw', c, f]
     void flip_kernel() {
-      for (std::size_t kh = 0; kh < Kernel; ++kh)
-        for (std::size_t kw = 0; kw < Kernel; ++kw)
+      for (std::size_t kh = 0; kh < KH; ++kh)
+        for (std::size_t kw = 0; kw < KW; ++kw)
           for (std::size_t c = 0; c < C; ++c)
             for (std::size_t f = 0; f < Filters; ++f)
-              w_flipped[((kh * Kernel + kw) * Filters + f) * C + c] =
-                  w[(((Kernel - 1 - kh) * Kernel + (Kernel - 1 - kw)) * C + c) * Filters + f];
+              w_flipped[((kh * KW + kw) * Filters + f) * C + c] =
+                  w[(((KH - 1 - kh) * KW + (KW - 1 - kw)) * C + c) * Filters + f];
     }
 
     /// Splits [0, n) samples across the threads and each share into chunks
@@ -219,8 +216,8 @@ struct Conv2D {
     template <class Act = NoActivation>
     void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
       const std::size_t rows = n * OH * OW;
-      detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), rows, Filters,
-                                                          db_partial);
+      detail::activation_bias_grad_parallel<Act, UseBias>(dy, pre.derivative_input<Act>(y),
+                                                          db.data(), rows, Filters, db_partial);
       if constexpr (narrow) {
         // G = im2col(pad(g)) (H*W x K*K*F, flipped taps), per chunk:
         // dW_flipped[(kh', kw', f), c] += Gᵀ x;  dx = G W_flipped
@@ -238,15 +235,15 @@ struct Conv2D {
             blas::gemm(false, false, rows, C, back_patch, 1.0f, gc, back_patch, w_flipped.data(), C,
                        0.0f, dx + b0 * In::size, C);
         });
-        // dw[kh, kw, c, f] += sum over threads of dW_flipped[(K-1-kh, K-1-kw, f), c]
+        // dw[kh, kw, c, f] += sum over threads of dW_flipped[(KH-1-kh, KW-1-kw, f), c]
         for (std::size_t t = 1; t < threads; ++t)
           for (std::size_t i = 0; i < wsize; ++i) dw_partial[i] += dw_partial[t * wsize + i];
-        for (std::size_t kh = 0; kh < Kernel; ++kh)
-          for (std::size_t kw = 0; kw < Kernel; ++kw)
+        for (std::size_t kh = 0; kh < KH; ++kh)
+          for (std::size_t kw = 0; kw < KW; ++kw)
             for (std::size_t c = 0; c < C; ++c)
               for (std::size_t f = 0; f < Filters; ++f)
-                dw[((kh * Kernel + kw) * C + c) * Filters + f] +=
-                    dw_partial[(((Kernel - 1 - kh) * Kernel + (Kernel - 1 - kw)) * Filters + f) * C + c];
+                dw[((kh * KW + kw) * C + c) * Filters + f] +=
+                    dw_partial[(((KH - 1 - kh) * KW + (KW - 1 - kw)) * Filters + f) * C + c];
         return;
       }
       if constexpr (streaming) {

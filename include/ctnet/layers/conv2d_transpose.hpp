@@ -43,7 +43,7 @@ struct Conv2DTranspose {
   }
 
   template <class In>
-  using check = std::conditional_t<In::rank == 3, why::accepted, why::needs_image_input>;
+  using check = window_check<In, 3>;
 
   /// Keras's `deconv_output_length` without output_padding.
   static constexpr std::size_t out_size(std::size_t n) {
@@ -51,16 +51,17 @@ struct Conv2DTranspose {
   }
 
   template <class In>
-  struct layer {
+  struct layer : LayerBase<In, Shape<out_size(In::dims[0]), out_size(In::dims[1]), Filters>> {
     static constexpr std::size_t H = In::dims[0], W = In::dims[1], C = In::dims[2];
     static constexpr bool same = Pad == Padding::same;
     static constexpr std::size_t OH = out_size(H), OW = out_size(W);
+    static constexpr std::size_t out_elems = OH * OW * Filters;  // one sample's output
     static constexpr std::size_t patch = Kernel * Kernel * Filters;
     static constexpr bool direct = Kernel == 1 && Stride == 1;  // col == output
     // The convolution this layer is the adjoint of: OH x OW x Filters -> H x W x C.
-    static constexpr detail::ConvGeometry geometry{OH, OW, Filters, H, W, Kernel, Stride,
-                                                   pad_before(OH, Kernel, Stride, same),
-                                                   pad_before(OW, Kernel, Stride, same)};
+    static constexpr detail::ConvGeometry geometry = detail::ConvGeometry::square(
+        OH, OW, Filters, H, W, Kernel, Stride, pad_before(OH, Kernel, Stride, same),
+        pad_before(OW, Kernel, Stride, same));
     static_assert(conv_out(OH, Kernel, Stride, same) == H &&
                   conv_out(OW, Kernel, Stride, same) == W);
 
@@ -96,16 +97,13 @@ struct Conv2DTranspose {
     static constexpr std::size_t sub_chunk =
         sub_per_sample * sizeof(float) >= (1u << 20) ? 1 : (1u << 20) / (sub_per_sample * sizeof(float));
     static constexpr detail::ConvGeometry phase_geometry(std::size_t py, std::size_t px) {
-      return {H, W, C, (OH - py + Stride - 1) / Stride, (OW - px + Stride - 1) / Stride, J, 1,
-              J - 1 - phase_d(py, geometry.pad_top), J - 1 - phase_d(px, geometry.pad_left)};
+      return detail::ConvGeometry::square(H, W, C, (OH - py + Stride - 1) / Stride,
+                                          (OW - px + Stride - 1) / Stride, J, 1,
+                                          J - 1 - phase_d(py, geometry.pad_top),
+                                          J - 1 - phase_d(px, geometry.pad_left));
     }
 
-    using input = In;
-    using output = Shape<OH, OW, Filters>;
     static constexpr std::size_t trainable_params = patch * C + (UseBias ? Filters : 0);
-    static constexpr std::size_t non_trainable_params = 0;
-    static constexpr Storage storage = Storage::own;
-    static constexpr bool needs_output = false;
     static constexpr bool fuses_activation = true;
     static constexpr double flops = 2.0 * H * W * C * patch;
 
@@ -119,6 +117,7 @@ struct Conv2DTranspose {
     Buffer col;         // per-thread patch chunks: threads x chunk x per_sample
     Buffer dw_partial;  // per-thread kernel-gradient sums
     Buffer db_partial;  // per-thread bias-gradient sums
+    detail::PreActivation pre;
     Buffer w_phase;     // subpixel: S*S sub-kernels, each (J, J, C, Filters)
     Buffer xcol, ytmp;  // subpixel: per-thread patches of x and one phase's output
 
@@ -160,6 +159,7 @@ struct Conv2DTranspose {
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
       reserve(n);
+      pre.reserve<Act>(n * out_elems);
       if constexpr (subpixel) {
         forward_subpixel<Act>(x, y, n);
         return;
@@ -167,12 +167,13 @@ struct Conv2DTranspose {
       const std::size_t slot = chunk_for(n) * per_sample;
       chunks(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
         const std::size_t rows = (b1 - b0) * H * W;
-        float* yb = y + b0 * output::size;
+        float* yb = y + b0 * out_elems;
         float* c = direct ? yb : col.data() + t * slot;
         blas::gemm(false, true, rows, patch, C, 1.0f, x + b0 * In::size, C, w.data(), C, 0.0f, c,
                    patch);
         if constexpr (!direct) detail::col2im(geometry, c, yb, b1 - b0);
-        detail::bias_activation<Act, UseBias>(yb, b.data(), (b1 - b0) * OH * OW, Filters);
+        detail::bias_activation<Act, UseBias>(yb, b.data(), (b1 - b0) * OH * OW, Filters,
+                                              pre.store<Act>(b0 * out_elems));
       });
     }
     template <class Act>
@@ -197,7 +198,7 @@ struct Conv2DTranspose {
         float* xc = xcol.data() + t * c * sub_per_sample;
         for (std::size_t c0 = b0; c0 < b1; c0 += c) {
           const std::size_t c1 = std::min(b1, c0 + c), m = c1 - c0;
-          float* yb = y + c0 * output::size;
+          float* yb = y + c0 * out_elems;
           for (std::size_t py = 0; py < Stride; ++py)
             for (std::size_t px = 0; px < Stride; ++px) {
               const detail::ConvGeometry g = phase_geometry(py, px);
@@ -214,11 +215,12 @@ struct Conv2DTranspose {
                   for (std::size_t qy = 0; qy < g.oh; ++qy)
                     for (std::size_t qx = 0; qx < g.ow; ++qx)
                       std::copy_n(yt + ((s * g.oh + qy) * g.ow + qx) * Filters, Filters,
-                                  yb + s * output::size +
+                                  yb + s * out_elems +
                                       ((Stride * qy + py) * OW + Stride * qx + px) * Filters);
               }
             }
-          detail::bias_activation<Act, UseBias>(yb, b.data(), m * OH * OW, Filters);
+          detail::bias_activation<Act, UseBias>(yb, b.data(), m * OH * OW, Filters,
+                                                pre.store<Act>(c0 * out_elems));
         }
       });
     }
@@ -227,14 +229,15 @@ struct Conv2DTranspose {
     template <class Act = NoActivation>
     void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
       reserve(n);
-      detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), n * OH * OW, Filters,
+      detail::activation_bias_grad_parallel<Act, UseBias>(dy, pre.derivative_input<Act>(y),
+                                                          db.data(), n * OH * OW, Filters,
                                                           db_partial);
       const std::size_t slot = chunk_for(n) * per_sample, wsize = patch * C;
       const std::size_t used = std::min(threads(), n);
       std::fill(dw_partial.begin(), dw_partial.begin() + static_cast<long>(used * wsize), 0.0f);
       chunks(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
         const std::size_t rows = (b1 - b0) * H * W;
-        float* g = dy + b0 * output::size;
+        float* g = dy + b0 * out_elems;
         float* c = g;
         if constexpr (!direct) {
           c = col.data() + t * slot;

@@ -29,14 +29,9 @@ struct Dense {
   using check = std::conditional_t<In::rank == 1, why::accepted, why::needs_flat_input>;
 
   template <class In>
-  struct layer {
-    using input = In;
-    using output = Shape<Units>;
+  struct layer : LayerBase<In, Shape<Units>> {
     static constexpr std::size_t in = In::size;
     static constexpr std::size_t trainable_params = in * Units + (UseBias ? Units : 0);
-    static constexpr std::size_t non_trainable_params = 0;
-    static constexpr Storage storage = Storage::own;
-    static constexpr bool needs_output = false;
     static constexpr bool fuses_activation = true;
     static constexpr double flops = 2.0 * in * Units;
 
@@ -44,8 +39,7 @@ struct Dense {
     Buffer b = zeros(UseBias ? Units : 0), db = zeros(UseBias ? Units : 0);
 
     Buffer db_partial;  // per-thread bias-gradient sums
-
-    void reserve(std::size_t) {}
+    detail::PreActivation pre;
 
     template <class F>
     void visit_params(F&& f) {
@@ -59,16 +53,19 @@ struct Dense {
     // y = act(x W + b)
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
+      pre.reserve<Act>(n * Units);
       parallel_for(n, [&](std::size_t r0, std::size_t r1) {
         blas::gemm(false, false, r1 - r0, Units, in, 1.0f, x + r0 * in, in, w.data(), Units, 0.0f,
                    y + r0 * Units, Units);
-        detail::bias_activation<Act, UseBias>(y + r0 * Units, b.data(), r1 - r0, Units);
+        detail::bias_activation<Act, UseBias>(y + r0 * Units, b.data(), r1 - r0, Units,
+                                              pre.store<Act>(r0 * Units));
       });
     }
     // g = dy * act'(y);  db += sum_rows g;  dW += x^T g;  dx = g W^T
     template <class Act = NoActivation>
     void backward(const float* x, const float* y, float* dy, float* dx, std::size_t n) {
-      detail::activation_bias_grad_parallel<Act, UseBias>(dy, y, db.data(), n, Units, db_partial);
+      detail::activation_bias_grad_parallel<Act, UseBias>(dy, pre.derivative_input<Act>(y),
+                                                          db.data(), n, Units, db_partial);
       detail::weight_grad_parallel(x, in, dy, n, in, Units, dw.data());
       if (dx == nullptr) return;
       parallel_for(n, [&](std::size_t r0, std::size_t r1) {

@@ -24,11 +24,8 @@ struct Dropout {
   using check = why::accepted;
 
   template <class In>
-  struct layer : Parameterless {
-    using input = In;
-    using output = In;
+  struct layer : LayerBase<In, In> {
     static constexpr Storage storage = Storage::in_place;
-    static constexpr bool needs_output = false;
 
     Buffer mask;  // 0 or 1 / (1 - Rate) per element of the last training pass
     bool masked = false;

@@ -19,6 +19,7 @@ struct ELU : Elementwise<ELU<Alpha>> {
   static constexpr const char* keras_name = "elu";
   // {:f}: six decimals ("0.400000"), as the model signatures in checkpoints have them.
   static std::string name() { return fmt::format("ELU<{:f}>", Alpha); }
+  static constexpr Derivative derivative = Derivative::of_output;
   static float f(float x) { return x > 0.0f ? x : Alpha * std::expm1(x); }
   static float df(float y) { return y > 0.0f ? 1.0f : y + Alpha; }
 };

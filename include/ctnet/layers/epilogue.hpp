@@ -12,9 +12,35 @@
 
 namespace ctnet::detail {
 
-/// y[r, j] = Act(y[r, j] + b[j]) over a rows x cols row-major block.
+/// The values a fused activation's derivative reads in backward: the layer's
+/// output y, or (an activation whose derivative is written in its input, such
+/// as GELU) the pre-activation values, which the layer then keeps here.
+struct PreActivation {
+  Buffer kept;
+  /// Size the store for `total` values, if Act needs it.
+  template <class Act>
+  void reserve(std::size_t total) {
+    if constexpr (keeps_pre_activation<Act>) ensure_size(kept, total);
+  }
+  /// Where forward stores the values from `offset` on (null if Act needs none).
+  template <class Act>
+  float* store(std::size_t offset) {
+    if constexpr (keeps_pre_activation<Act>) return kept.data() + offset;
+    return nullptr;
+  }
+  /// What backward passes Act's derivative: the kept values or the output y.
+  template <class Act>
+  const float* derivative_input(const float* y) const {
+    if constexpr (keeps_pre_activation<Act>) return kept.data();
+    return y;
+  }
+};
+
+/// y[r, j] = Act(y[r, j] + b[j]) over a rows x cols row-major block; the
+/// values before Act go to pre[r, j] when Act's derivative reads them.
 template <class Act, bool Bias>
-void bias_activation(float* y, const float* b, std::size_t rows, std::size_t cols) {
+void bias_activation(float* y, const float* b, std::size_t rows, std::size_t cols,
+                     float* pre = nullptr) {
   constexpr bool identity = std::is_same_v<Act, NoActivation>;
   if constexpr (identity && !Bias) return;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -23,13 +49,15 @@ void bias_activation(float* y, const float* b, std::size_t rows, std::size_t col
     for (std::size_t j = 0; j < cols; ++j) {
       float v = yr[j];
       if constexpr (Bias) v += br[j];
+      if constexpr (keeps_pre_activation<Act>) pre[r * cols + j] = v;
       if constexpr (!identity) v = Act::f(v);
       yr[j] = v;
     }
   }
 }
 
-/// dy[r, j] *= Act'(y[r, j]) in place, and db[j] += sum_r dy[r, j].
+/// dy[r, j] *= Act'(v[r, j]) in place, and db[j] += sum_r dy[r, j], for v what
+/// Act's derivative reads (`PreActivation::derivative_input`).
 template <class Act, bool Bias>
 void activation_bias_grad(float* dy, const float* y, float* db, std::size_t rows,
                           std::size_t cols) {
@@ -59,8 +87,7 @@ void activation_bias_grad_parallel(float* dy, const float* y, float* db, std::si
     ensure_size(partial, threads * cols);
     std::fill(partial.begin(), partial.begin() + static_cast<long>(threads * cols), 0.0f);
   }
-  parallel_for(rows, [&](std::size_t r0, std::size_t r1) {
-    const std::size_t t = r0 * threads / rows;  // this range's thread slot
+  parallel_slots(rows, [&](std::size_t t, std::size_t r0, std::size_t r1) {
     activation_bias_grad<Act, Bias>(dy + r0 * cols, y + r0 * cols,
                                     Bias ? partial.data() + t * cols : nullptr, r1 - r0, cols);
   });

@@ -1,7 +1,9 @@
 #pragma once
 // im2col / col2im for channels-last images, the data movement around the one
-// GEMM of a convolution. A row of `col` is the K x K x C patch under one output
-// pixel, in (kh, kw, c) order, matching Keras's (K, K, C, F) kernel layout.
+// GEMM of a convolution. A row of `col` is the KH x KW x C patch under one
+// output pixel, in (kh, kw, c) order, matching Keras's (KH, KW, C, F) kernel
+// layout. Kernel, stride and padding are per axis (Keras's kernel_size=(1, 7),
+// strides=(2, 1)).
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -11,23 +13,30 @@ namespace ctnet::detail {
 struct ConvGeometry {
   std::size_t h, w, c;     // input
   std::size_t oh, ow;      // output
-  std::size_t k, stride;   // square kernel
+  std::size_t kh, kw;      // kernel rows and columns
+  std::size_t sh, sw;      // strides along rows and columns
   std::size_t pad_top, pad_left;
-  std::size_t patch() const { return k * k * c; }
+  constexpr std::size_t patch() const { return kh * kw * c; }
+  /// A square kernel and stride.
+  static constexpr ConvGeometry square(std::size_t h, std::size_t w, std::size_t c, std::size_t oh,
+                                       std::size_t ow, std::size_t k, std::size_t s,
+                                       std::size_t pad_top, std::size_t pad_left) {
+    return {h, w, c, oh, ow, k, k, s, s, pad_top, pad_left};
+  }
 };
 
 /// Range of kernel columns [lo, hi) that land inside the input for output column ox.
 inline void kernel_cols(const ConvGeometry& g, std::size_t ox, std::size_t& lo, std::size_t& hi) {
-  const long base = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
+  const long base = static_cast<long>(ox * g.sw) - static_cast<long>(g.pad_left);
   lo = base < 0 ? static_cast<std::size_t>(-base) : 0;
   const long end = static_cast<long>(g.w) - base;  // kw < end
-  hi = static_cast<std::size_t>(std::clamp<long>(end, 0, static_cast<long>(g.k)));
+  hi = static_cast<std::size_t>(std::clamp<long>(end, 0, static_cast<long>(g.kw)));
   if (lo > hi) lo = hi;
 }
 
-/// col[(n, oy, ox), (kh, kw, c)] = x[n, oy*s + kh - pt, ox*s + kw - pl, c], or 0 outside.
+/// col[(n, oy, ox), (kh, kw, c)] = x[n, oy*sh + kh - pt, ox*sw + kw - pl, c], or 0 outside.
 inline void im2col(const ConvGeometry& g, const float* x, float* col, std::size_t n) {
-  const std::size_t patch = g.patch(), kc = g.k * g.c;
+  const std::size_t patch = g.patch(), kc = g.kw * g.c;
   for (std::size_t b = 0; b < n; ++b) {
     const float* xb = x + b * g.h * g.w * g.c;
     for (std::size_t oy = 0; oy < g.oh; ++oy) {
@@ -35,10 +44,10 @@ inline void im2col(const ConvGeometry& g, const float* x, float* col, std::size_
         float* row = col + ((b * g.oh + oy) * g.ow + ox) * patch;
         std::size_t lo, hi;
         kernel_cols(g, ox, lo, hi);
-        const long ix0 = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
-        for (std::size_t kh = 0; kh < g.k; ++kh) {
+        const long ix0 = static_cast<long>(ox * g.sw) - static_cast<long>(g.pad_left);
+        for (std::size_t kh = 0; kh < g.kh; ++kh) {
           float* dst = row + kh * kc;
-          const long iy = static_cast<long>(oy * g.stride + kh) - static_cast<long>(g.pad_top);
+          const long iy = static_cast<long>(oy * g.sh + kh) - static_cast<long>(g.pad_top);
           if (iy < 0 || iy >= static_cast<long>(g.h) || lo == hi) {
             std::memset(dst, 0, kc * sizeof(float));
             continue;
@@ -47,7 +56,7 @@ inline void im2col(const ConvGeometry& g, const float* x, float* col, std::size_
           const float* src = xb + (static_cast<std::size_t>(iy) * g.w +
                                    static_cast<std::size_t>(ix0 + static_cast<long>(lo))) * g.c;
           std::memcpy(dst + lo * g.c, src, (hi - lo) * g.c * sizeof(float));
-          if (hi < g.k) std::memset(dst + hi * g.c, 0, (g.k - hi) * g.c * sizeof(float));
+          if (hi < g.kw) std::memset(dst + hi * g.c, 0, (g.kw - hi) * g.c * sizeof(float));
         }
       }
     }
@@ -56,7 +65,7 @@ inline void im2col(const ConvGeometry& g, const float* x, float* col, std::size_
 
 /// The adjoint of im2col: dx = 0, then dx[...] += dcol[...] for every patch entry.
 inline void col2im(const ConvGeometry& g, const float* dcol, float* dx, std::size_t n) {
-  const std::size_t patch = g.patch(), kc = g.k * g.c;
+  const std::size_t patch = g.patch(), kc = g.kw * g.c;
   std::fill(dx, dx + n * g.h * g.w * g.c, 0.0f);
   for (std::size_t b = 0; b < n; ++b) {
     float* xb = dx + b * g.h * g.w * g.c;
@@ -65,9 +74,9 @@ inline void col2im(const ConvGeometry& g, const float* dcol, float* dx, std::siz
         const float* row = dcol + ((b * g.oh + oy) * g.ow + ox) * patch;
         std::size_t lo, hi;
         kernel_cols(g, ox, lo, hi);
-        const long ix0 = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
-        for (std::size_t kh = 0; kh < g.k; ++kh) {
-          const long iy = static_cast<long>(oy * g.stride + kh) - static_cast<long>(g.pad_top);
+        const long ix0 = static_cast<long>(ox * g.sw) - static_cast<long>(g.pad_left);
+        for (std::size_t kh = 0; kh < g.kh; ++kh) {
+          const long iy = static_cast<long>(oy * g.sh + kh) - static_cast<long>(g.pad_top);
           if (iy < 0 || iy >= static_cast<long>(g.h) || lo == hi) continue;
           const float* src = row + kh * kc + lo * g.c;
           float* dst = xb + (static_cast<std::size_t>(iy) * g.w +
@@ -81,12 +90,12 @@ inline void col2im(const ConvGeometry& g, const float* dcol, float* dx, std::siz
 }
 
 /// y[n, oy, ox, f] = sum over the taps (kh, kw) inside the input of
-/// z[n, oy*s + kh - pt, ox*s + kw - pl, (kh, kw, f)], for z of g.h x g.w rows of
-/// k*k*f values (the channel sums x W of every tap at every input pixel): a
+/// z[n, oy*sh + kh - pt, ox*sw + kw - pl, (kh, kw, f)], for z of g.h x g.w rows
+/// of kh*kw*f values (the channel sums x W of every tap at every input pixel): a
 /// convolution finished after its GEMM. g.c is the input's channels (unused).
 inline void gather_taps(const ConvGeometry& g, std::size_t f, const float* z, float* y,
                         std::size_t n) {
-  const std::size_t taps = g.k * g.k * f;
+  const std::size_t taps = g.kh * g.kw * f;
   for (std::size_t b = 0; b < n; ++b) {
     const float* zb = z + b * g.h * g.w * taps;
     for (std::size_t oy = 0; oy < g.oh; ++oy) {
@@ -95,14 +104,14 @@ inline void gather_taps(const ConvGeometry& g, std::size_t f, const float* z, fl
         std::fill(out, out + f, 0.0f);
         std::size_t lo, hi;
         kernel_cols(g, ox, lo, hi);
-        const long ix0 = static_cast<long>(ox * g.stride) - static_cast<long>(g.pad_left);
-        for (std::size_t kh = 0; kh < g.k; ++kh) {
-          const long iy = static_cast<long>(oy * g.stride + kh) - static_cast<long>(g.pad_top);
+        const long ix0 = static_cast<long>(ox * g.sw) - static_cast<long>(g.pad_left);
+        for (std::size_t kh = 0; kh < g.kh; ++kh) {
+          const long iy = static_cast<long>(oy * g.sh + kh) - static_cast<long>(g.pad_top);
           if (iy < 0 || iy >= static_cast<long>(g.h)) continue;
           for (std::size_t kw = lo; kw < hi; ++kw) {
             const float* __restrict src =
                 zb + (static_cast<std::size_t>(iy) * g.w + static_cast<std::size_t>(ix0 + static_cast<long>(kw))) * taps +
-                (kh * g.k + kw) * f;
+                (kh * g.kw + kw) * f;
             for (std::size_t j = 0; j < f; ++j) out[j] += src[j];
           }
         }

@@ -13,4 +13,14 @@ struct Input {
   using shape = Shape<D...>;
 };
 
+/// The Input naming a shape: input_for<Shape<28, 28, 1>> is Input<28, 28, 1>.
+template <class S>
+struct input_for;
+template <std::size_t... D>
+struct input_for<Shape<D...>> {
+  using type = Input<D...>;
+};
+template <class S>
+using input_for_t = typename input_for<S>::type;
+
 }  // namespace ctnet

@@ -17,6 +17,7 @@ struct LeakyReLU : Elementwise<LeakyReLU<Alpha>> {
   static constexpr const char* keras_name = "leaky_re_lu";
   // {:f}: six decimals ("0.400000"), as the model signatures in checkpoints have them.
   static std::string name() { return fmt::format("LeakyReLU<{:f}>", Alpha); }
+  static constexpr Derivative derivative = Derivative::of_output;
   static float f(float x) { return x > 0.0f ? x : Alpha * x; }
   static float df(float y) { return y > 0.0f ? 1.0f : Alpha; }
 };

@@ -12,6 +12,7 @@ struct Sigmoid : Elementwise<Sigmoid> {
   static constexpr const char* keras_class = "Activation";
   static constexpr const char* keras_name = "activation";
   static std::string name() { return "Sigmoid"; }
+  static constexpr Derivative derivative = Derivative::of_output;
   static float f(float x) { return 1.0f / (1.0f + std::exp(-x)); }
   static float df(float y) { return y * (1.0f - y); }
 };

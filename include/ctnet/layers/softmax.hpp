@@ -21,13 +21,10 @@ struct Softmax {
   using check = std::conditional_t<In::rank == 1, why::accepted, why::needs_flat_input>;
 
   template <class In>
-  struct layer : Parameterless {
-    using input = In;
-    using output = In;
+  struct layer : LayerBase<In, In> {
     static constexpr Storage storage = Storage::in_place;
     static constexpr bool needs_output = true;
     static constexpr std::size_t k = In::size;
-
 
     template <class = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {

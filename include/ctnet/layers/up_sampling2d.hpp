@@ -21,17 +21,12 @@ struct UpSampling2D {
   static std::string name() { return fmt::format("UpSampling2D<{}>", Factor); }
 
   template <class In>
-  using check = std::conditional_t<In::rank == 3, why::accepted, why::needs_image_input>;
+  using check = window_check<In, 3>;
 
   template <class In>
-  struct layer : Parameterless {
+  struct layer : LayerBase<In, Shape<In::dims[0] * Factor, In::dims[1] * Factor, In::dims[2]>> {
     static constexpr std::size_t H = In::dims[0], W = In::dims[1], C = In::dims[2];
     static constexpr std::size_t OH = H * Factor, OW = W * Factor;
-    using input = In;
-    using output = Shape<OH, OW, C>;
-    static constexpr Storage storage = Storage::own;
-    static constexpr bool needs_output = false;
-
 
     // y[i * f + a, j * f + b, c] = x[i, j, c]
     template <class = NoActivation>

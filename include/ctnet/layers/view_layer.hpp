@@ -8,11 +8,8 @@
 namespace ctnet {
 
 template <class In, class Out>
-struct ViewLayer : Parameterless {
-  using input = In;
-  using output = Out;
+struct ViewLayer : LayerBase<In, Out> {
   static constexpr Storage storage = Storage::view;
-  static constexpr bool needs_output = false;
   template <class = NoActivation>
   void forward(const float*, float*, std::size_t, Pass&) {}
   template <class = NoActivation>

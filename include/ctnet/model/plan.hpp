@@ -45,10 +45,7 @@ consteval bool fusable_pair() {
   if constexpr (I + 1 >= Bound::size) {
     return false;
   } else {
-    using L = list_at_t<I, Bound>;
-    using Next = list_at_t<I + 1, Bound>;
-    return L::fuses_activation && FusableActivation<list_at_t<I + 1, Specs>> &&
-           Next::storage == Storage::in_place;
+    return list_at_t<I, Bound>::fuses_activation && FusableActivation<list_at_t<I + 1, Specs>>;
   }
 }
 
@@ -68,13 +65,20 @@ consteval auto make_plan() {
                   {fusable_pair<I, Bound, Specs>()...},
                   {list_at_t<I, Bound>::output::size...}};
     }(std::make_index_sequence<n>{});
+    // A layer that fuses the activation after it writes the activation's
+    // output in its own pass; the activation's slot is then its slot.
+    for (std::size_t i = 0; i + 1 < n; ++i)
+      if (info.fusable[i] && !p.absorbed[i]) {
+        p.fused[i] = true;
+        p.absorbed[i + 1] = true;
+      }
     p.slot_size[0] = InShape::size;
     std::size_t cur = 0;
     bool protect = false;  // the current slot holds an output some backward reads
     for (std::size_t i = 0; i < n; ++i) {
       p.in[i] = cur;
       const Storage s = info.storage[i];
-      if (s == Storage::view || (s == Storage::in_place && !protect))
+      if (s == Storage::view || p.absorbed[i] || (s == Storage::in_place && !protect))
         p.out[i] = cur;
       else
         p.out[i] = p.slots++;
@@ -85,11 +89,6 @@ consteval auto make_plan() {
       p.slot_size[p.out[i]] = info.out_size[i];
       cur = p.out[i];
     }
-    for (std::size_t i = 0; i + 1 < n; ++i)
-      if (info.fusable[i] && p.out[i + 1] == p.out[i] && !p.absorbed[i]) {
-        p.fused[i] = true;
-        p.absorbed[i + 1] = true;
-      }
   }
   return p;
 }

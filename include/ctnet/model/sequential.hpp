@@ -31,7 +31,7 @@ namespace ctnet {
 /// Flatten/Reshape share it, so most layers need no buffer of their own. A
 /// Dense or Conv2D followed by an element-wise activation applies bias and
 /// activation in one pass (and their derivatives in one pass backward).
-template <class InputSpec, class... Ls>
+template <class InputSpec, LayerSpec... Ls>
 class Sequential
     // The base is the diagnostic for the first bad layer (empty if none):
     // instantiating the model emits it once, whichever member is used first.
@@ -107,11 +107,16 @@ class Sequential
   /// Forward pass over n samples (x holds n * input_shape::size floats).
   /// `training` turns dropout on. Returns the n outputs, valid until the next call.
   std::span<const float> forward(std::span<const float> x, std::size_t n, bool training = false) {
+    Pass pass{training, &rng_};
+    return forward(x, n, pass);
+  }
+  /// Forward within another network's pass (a block inside a layer list):
+  /// its training flag and dropout generator.
+  std::span<const float> forward(std::span<const float> x, std::size_t n, Pass& pass) {
     if (x.size() < n * input_shape::size)
       fail("forward: input holds {} floats, {} samples need {}", x.size(), n, n * input_shape::size);
     reserve(n);
     std::copy_n(x.data(), n * input_shape::size, acts_[0].data());
-    Pass pass{training, &rng_};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (forward_layer<I>(n, pass), ...);
     }(std::make_index_sequence<live>{});

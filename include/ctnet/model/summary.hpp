@@ -74,12 +74,13 @@ std::vector<std::string> layer_names() {
   return detail::keras_layer_names(typename Net::specs{});
 }
 
-/// The model's summary in Keras 2's format (TensorFlow 2.10 and later):
-/// one row per layer with its output shape and parameter count, rows
-/// separated by a blank line, then the totals with thousands separators.
+/// The model's summary (defined below).
 template <class Net>
-std::string summary(const std::string& model_name = "sequential") {
-  // A bad layer list was reported when Net was instantiated; no second error.
+std::string summary(const std::string& model_name = {});
+
+namespace detail {
+template <class Net>
+std::string sequential_summary(const std::string& model_name) {
   const auto names = layer_names<Net>();
   const auto classes = detail::keras_classes(typename Net::specs{});
   const auto shapes = detail::output_shapes(typename Net::bound{});
@@ -98,11 +99,8 @@ std::string summary(const std::string& model_name = "sequential") {
   return s;
 }
 
-/// A network made of parts (TwoHeads, Concat): each part's summary, named
-/// `<model>.<part>`, then the whole's totals.
 template <class Net>
-  requires requires { typename Net::parts; }
-std::string summary(const std::string& model_name = "model") {
+std::string composite_summary(const std::string& model_name) {
   std::string s;
   std::size_t i = 0;
   [&]<class... P>(type_list<P...>) {
@@ -112,6 +110,23 @@ std::string summary(const std::string& model_name = "model") {
                    thousands(Net::total_params), thousands(Net::trainable_params),
                    thousands(Net::non_trainable_params));
   return s;
+}
+}  // namespace detail
+
+/// The model's summary in Keras 2's format (TensorFlow 2.10 and later): one
+/// row per layer with its output shape and parameter count, rows separated by
+/// a blank line, then the totals with thousands separators; named
+/// "sequential" unless named. A network made of parts (TwoHeads, Concat):
+/// each part's summary, named `<model>.<part>`, then the whole's totals
+/// (named "model" unless named). One function, not two overloads, so that a
+/// bad layer list is reported from here without a constraint check's notes.
+template <class Net>
+std::string summary(const std::string& model_name) {
+  // A bad layer list was reported when Net was instantiated; no second error.
+  if constexpr (requires { typename Net::parts; })
+    return detail::composite_summary<Net>(model_name.empty() ? "model" : model_name);
+  else
+    return detail::sequential_summary<Net>(model_name.empty() ? "sequential" : model_name);
 }
 
 }  // namespace ctnet

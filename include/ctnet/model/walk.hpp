@@ -36,6 +36,8 @@ struct walk {
 template <std::size_t I, class In, class L, class... Ls>
 struct walk_next {
   using bound_layer = typename L::template layer<In>;
+  static_assert(BoundLayer<bound_layer>,
+                "a layer spec's layer<In> must model ctnet::BoundLayer (core/layer.hpp)");
   using type = walk<I + 1, typename bound_layer::output, Ls...>;
   using bound = typename list_prepend<bound_layer, typename type::bound>::type;
 };
@@ -53,6 +55,9 @@ struct walk_stop_step {
 
 template <std::size_t I, class In, class L, class... Ls>
 struct walk<I, In, L, Ls...> {
+  static_assert(RejectionReason<rejection<L, In>>,
+                "a layer spec's check<In> must be why::accepted or a reason type with a "
+                "layer_rejects_input member template (core/diagnostics.hpp)");
   static constexpr bool ok = accepts<L, In>;
   using step = std::conditional_t<ok, walk_next<I, In, L, Ls...>, walk_stop_step>;
   using rest = typename step::type;
@@ -62,15 +67,16 @@ struct walk<I, In, L, Ls...> {
   using output = typename rest::output;
 };
 
-/// The model's diagnostic as a type: `layer_rejects_input<...>` for the first
-/// bad layer, `no_failure_t` (empty) when there is none. Sequential derives
+/// The model's diagnostic as a type: the reason's `layer_rejects_input<...>`
+/// for the first bad layer, `no_failure_t` (empty) when there is none. Sequential derives
 /// from it, so whatever first needs the model as a complete type (`make`,
 /// `param_count`, `summary`, a member call) fires the one static_assert, and
 /// nothing after re-checks the list.
 template <class F>
 struct diagnostic {
-  using type = layer_rejects_input<F::position, typename F::layer, typename F::input,
-                                   typename F::reason>;
+  using type = typename F::reason::template layer_rejects_input<static_cast<int>(F::position),
+                                                                typename F::layer,
+                                                                typename F::input>;
 };
 template <>
 struct diagnostic<no_failure_t> {
