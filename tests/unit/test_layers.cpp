@@ -122,7 +122,7 @@ TEST_CASE("Conv2D with a kernel and stride per axis (Keras's kernel_size=(1, 7),
 
 TEST_CASE("Conv2D streaming its patches (more than 4 MiB per sample)") {
   using Net = Sequential<Input<40, 40, 128>, Conv2D<1, 7, 2, Padding::same>, Tanh>;
-  static_assert(Net::layer_at<0>::streaming);
+  static_assert(std::is_same_v<Net::layer_at<0>::strategy, detail::StreamedConv<Net::layer_at<0>::geometry, 1>>);
   check_against_direct<40, 40, 128, 1, 7, 2, Padding::same>();
   check_gradients<Net>(3, false, 25);
   check_accumulation<Net>();
@@ -131,13 +131,13 @@ TEST_CASE("Conv2D streaming its patches (more than 4 MiB per sample)") {
 TEST_CASE("Conv2D with few filters behind big patches: GEMM over channels, then the taps") {
   // report 5's last layer, smaller: no patches of x, stride 1, same and valid
   using Net = Sequential<Input<20, 20, 128>, Conv2D<1, 7, 1, Padding::same>, Tanh>;
-  static_assert(Net::layer_at<0>::narrow && !Net::layer_at<0>::streaming);
+  static_assert(std::is_same_v<Net::layer_at<0>::strategy, detail::NarrowConv<Net::layer_at<0>::geometry, 1>>);
   check_against_direct<20, 20, 128, 1, 7, 1, Padding::same>();
   check_gradients<Net>(3, false, 25);
   check_accumulation<Net>();
   test::check_batch_equals_single<Net>();
   using Valid = Sequential<Input<20, 22, 128>, Conv2D<3, 6, 1, Padding::valid>, ELU<>>;
-  static_assert(Valid::layer_at<0>::narrow);
+  static_assert(std::is_same_v<Valid::layer_at<0>::strategy, detail::NarrowConv<Valid::layer_at<0>::geometry, 3>>);
   check_against_direct<20, 22, 128, 3, 6, 1, Padding::valid>();
   check_gradients<Valid>(3, false, 25);
   check_accumulation<Valid>();

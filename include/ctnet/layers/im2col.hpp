@@ -120,4 +120,28 @@ inline void gather_taps(const ConvGeometry& g, std::size_t f, const float* z, fl
   }
 }
 
+/// The geometry of the input gradient of a stride-1 convolution: itself a
+/// convolution of the output gradient (F channels) padded by K - 1 - pad with
+/// the flipped kernel (`flip_kernel`), back to H x W.
+constexpr ConvGeometry back_geometry(const ConvGeometry& g, std::size_t f) {
+  return {g.oh, g.ow, f, g.h, g.w, g.kh, g.kw, 1, 1, g.kh - 1 - g.pad_top, g.kw - 1 - g.pad_left};
+}
+
+/// wf[kh', kw', f, c] = w[KH-1-kh', KW-1-kw', c, f]: the kernel of the input
+/// gradient's convolution (`back_geometry`).
+inline void flip_kernel(const ConvGeometry& g, std::size_t f, const float* w, float* wf) {
+  for (std::size_t kh = 0; kh < g.kh; ++kh)
+    for (std::size_t kw = 0; kw < g.kw; ++kw)
+      for (std::size_t c = 0; c < g.c; ++c)
+        for (std::size_t j = 0; j < f; ++j)
+          wf[((kh * g.kw + kw) * f + j) * g.c + c] =
+              w[(((g.kh - 1 - kh) * g.kw + (g.kw - 1 - kw)) * g.c + c) * f + j];
+}
+
+/// Samples per chunk so that a chunk's scratch is about 1 MiB (at least one).
+constexpr std::size_t samples_per_mib(std::size_t floats_per_sample) {
+  const std::size_t bytes = floats_per_sample * sizeof(float);
+  return bytes >= (std::size_t{1} << 20) ? 1 : (std::size_t{1} << 20) / bytes;
+}
+
 }  // namespace ctnet::detail
