@@ -33,6 +33,11 @@ TEST_CASE("every layer models the layer contract") {
   static_assert(all_model_the_contract<Shape<10, 3>, Conv1D<4, 3>, MaxPool1D<2>,
                                        GlobalAveragePooling1D>());
   static_assert(all_model_the_contract<Shape<6>, Dense<3>, Softmax>());
+  // networks and their combinators
+  using Body = Sequential<Input<4>, Dense<3>>;
+  static_assert(Network<Body> && Network<TwoHeads<Body, Head<Body, Dense<2>>, Head<Body, Dense<2>>>>);
+  static_assert(Network<Concat<Through<4>, Through<2>, Sequential<Input<6>, Dense<1>>>>);
+  static_assert(!Network<Dense<3>> && !LayerSpec<Body>);
   // element-wise activations state what their derivative reads
   static_assert(FusableActivation<GELU> && FusableActivation<ReLU> && !FusableActivation<Softmax>);
 }

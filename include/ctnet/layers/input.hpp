@@ -13,14 +13,17 @@ struct Input {
   using shape = Shape<D...>;
 };
 
-/// The Input naming a shape: input_for<Shape<28, 28, 1>> is Input<28, 28, 1>.
+namespace detail {
 template <class S>
-struct input_for;
+struct input_of;
 template <std::size_t... D>
-struct input_for<Shape<D...>> {
+struct input_of<Shape<D...>> {
   using type = Input<D...>;
 };
+}  // namespace detail
+
+/// The Input naming a shape: `InputOf<Shape<28, 28, 1>>` is `Input<28, 28, 1>`.
 template <class S>
-using input_for_t = typename input_for<S>::type;
+using InputOf = typename detail::input_of<S>::type;
 
 }  // namespace ctnet

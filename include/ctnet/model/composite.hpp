@@ -4,6 +4,7 @@
 // all over the parts in order. The derived class names its parts and defines
 // `visit_parts(f)`, calling f(name, part) for each.
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 
@@ -12,6 +13,18 @@
 #include <ctnet/core/type_list.hpp>
 
 namespace ctnet {
+
+/// A network: a Sequential or a network made of them (TwoHeads, Concat), with
+/// an input shape, parameter counts, its parameters and their gradients (a
+/// TwoHeads has two outputs, so no one output shape). The combinators of networks (TwoHeads, Concat, GanPair, Vae)
+/// take only types that model it.
+template <class N>
+concept Network = requires(N& n) {
+  requires is_shape<typename N::input_shape>;
+  { N::total_params } -> std::convertible_to<std::size_t>;
+  n.visit_params([](const ParamRef&) {});
+  n.zero_grad();
+};
 
 template <class Derived, class... Parts>
 class Composite {

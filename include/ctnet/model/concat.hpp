@@ -59,7 +59,7 @@ using Through = Sequential<Input<D...>, Reshape<D...>>;
 /// the last (Shape<28, 28, 1> and Shape<28, 28, 1> make Shape<28, 28, 2>;
 /// Shape<100> and Shape<10> make Shape<110>), or the type is a compile error
 /// naming both shapes; so is a trunk whose input is not the concatenation.
-template <class BranchA, class BranchB, class Trunk>
+template <Network BranchA, Network BranchB, Network Trunk>
 class Concat
     : public Composite<Concat<BranchA, BranchB, Trunk>, BranchA, BranchB, Trunk>,
       detail::check_slot<0, detail::then_check_t<

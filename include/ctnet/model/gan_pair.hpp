@@ -1,5 +1,6 @@
 #pragma once
 #include <ctnet/core/diagnostics.hpp>
+#include <ctnet/model/composite.hpp>
 
 namespace ctnet {
 
@@ -27,7 +28,7 @@ struct condition_of<Net> {
 /// compile with `shapes_must_match<pairing::generator_output_is_discriminator_input,
 /// <G's output>, <D's input>>` as the diagnostic. For a conditional GAN (both
 /// networks `Concat`s) the conditions must agree too.
-template <class Generator, class Discriminator>
+template <Network Generator, Network Discriminator>
 struct GanPair
     : detail::check_slot<
           0, detail::then_check_t<

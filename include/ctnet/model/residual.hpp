@@ -82,7 +82,7 @@ struct sub_network;
 template <class In, class... Ls>
 struct sub_network<In, type_list<Ls...>> {
   using walk = detail::walk<0, In, Ls...>;
-  using type = Sequential<input_for_t<In>, Ls...>;
+  using type = Sequential<InputOf<In>, Ls...>;
   static constexpr bool empty = sizeof...(Ls) == 0;
 };
 
@@ -179,7 +179,15 @@ struct ResidualLayer : LayerBase<In, typename MainNet::output_shape> {
 
 /// y = x + (Ls applied to x), or with a leading Shortcut<Ps...>, (Ps applied
 /// to x) + (the rest applied to x). See the top of this file.
-template <class... Ls>
+/// What a residual block's list holds: layer specs, the first possibly a Shortcut.
+template <class T>
+inline constexpr bool is_shortcut = false;
+template <class... Ps>
+inline constexpr bool is_shortcut<Shortcut<Ps...>> = true;
+template <class T>
+concept ResidualPart = LayerSpec<T> || is_shortcut<T>;
+
+template <ResidualPart... Ls>
 struct Residual {
   using parts = detail::residual_parts<Ls...>;
   static_assert(parts::main::size > 0, "a residual block needs at least one layer");

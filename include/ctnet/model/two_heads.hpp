@@ -16,19 +16,6 @@
 
 namespace ctnet {
 
-namespace detail {
-template <class S>
-struct input_of;
-template <std::size_t... D>
-struct input_of<Shape<D...>> {
-  using type = Input<D...>;
-};
-}  // namespace detail
-
-/// `Input<D...>` for a `Shape<D...>`.
-template <class S>
-using InputOf = typename detail::input_of<S>::type;
-
 /// A head on `Body`: the layers Ls applied to the body's output.
 template <class Body, class... Ls>
 using Head = Sequential<InputOf<typename Body::output_shape>, Ls...>;
@@ -42,7 +29,7 @@ struct head_input_is_body_output {};
 /// forward() runs the body once and both heads on its output; after the
 /// caller writes both heads' output gradients, backward() sums the heads'
 /// input gradients into the body's and runs the body backward.
-template <class Body, class HeadA, class HeadB>
+template <Network Body, Network HeadA, Network HeadB>
 class TwoHeads
     : public Composite<TwoHeads<Body, HeadA, HeadB>, Body, HeadA, HeadB>,
       detail::check_slot<0, detail::then_check_t<

@@ -55,7 +55,7 @@ using vae_checks = then_check_t<
 /// must agree (`shapes_must_match<pairing::encoder_latent_is_decoder_input,
 /// ...>` otherwise), as must the two heads, and the decoder's output shape
 /// must be the encoder's input shape.
-template <class Encoder, class Decoder>
+template <Network Encoder, Network Decoder>
 class Vae
     : detail::check_slot<0, detail::vae_checks<Encoder, Decoder>> {
   static_assert(ends_with_sigmoid<Decoder>,
