@@ -19,6 +19,7 @@
 #include <ctnet/train/callbacks/csv_logger.hpp>
 #include <ctnet/train/callbacks/early_stopping.hpp>
 #include <ctnet/train/callbacks/lambda_callback.hpp>
+#include <ctnet/train/callbacks/lr_schedule.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/supervised.hpp>
 
@@ -32,6 +33,7 @@ struct ClassifierRunOptions {
   bool early_stopping = false;
   double min_delta = 0.01;
   std::size_t patience = 0;
+  std::string lr_schedule = "constant";              ///< constant or cosine (to 0 over the epochs)
   std::string title;                                 ///< plot titles, first output line
   std::string checkpoint = "checkpoint.safetensors";  ///< file name in the run directory
 };
@@ -39,7 +41,8 @@ struct ClassifierRunOptions {
 /// Reads the common flags (with the given defaults) and the classifier ones.
 inline ClassifierRunOptions classifier_options(Flags& flags, std::size_t epochs, std::size_t batch,
                                                const std::string& out,
-                                               const std::string& dataset = "mnist") {
+                                               const std::string& dataset = "mnist",
+                                               const std::string& lr_schedule = "constant") {
   ClassifierRunOptions o;
   o.common = common_options(flags, epochs, batch, out, dataset);
   o.lr = flags.real("lr", 1e-3, "Adam learning rate");
@@ -47,6 +50,8 @@ inline ClassifierRunOptions classifier_options(Flags& flags, std::size_t epochs,
   o.early_stopping = flags.flag("early-stopping", "stop when val_loss stops improving");
   o.min_delta = flags.real("min-delta", 0.01, "early stopping's min_delta");
   o.patience = flags.u64("patience", 0, "early stopping's patience");
+  o.lr_schedule = flags.choice("lr-schedule", {"constant", "cosine"}, lr_schedule,
+                               "learning rate per epoch: constant, or cosine decay to 0");
   return o;
 }
 
@@ -80,10 +85,14 @@ int run_classifier(const ClassifierRunOptions& o) {
     write_text_atomic(c.out + "/summary.txt", summary<Net>());
   }};
   EarlyStopping stopping{.min_delta = o.min_delta, .patience = o.patience};
+  LearningRateScheduler schedule =
+      o.lr_schedule == "cosine" ? cosine_decay(c.epochs)
+                                : LearningRateScheduler{[](std::size_t) { return 1.0; }};
   const History history =
       o.early_stopping
-          ? fit(net, opt, CategoricalCrossEntropy{}, train, fit_opts, summary_file, log, stopping)
-          : fit(net, opt, CategoricalCrossEntropy{}, train, fit_opts, summary_file, log);
+          ? fit(net, opt, CategoricalCrossEntropy{}, train, fit_opts, summary_file, log, schedule,
+                stopping)
+          : fit(net, opt, CategoricalCrossEntropy{}, train, fit_opts, summary_file, log, schedule);
   plot_history(history, c.out + "/loss.png", o.title + ": loss", "cross-entropy",
                {{"loss", "train"}, {"val_loss", "test"}});
   plot_history(history, c.out + "/accuracy.png", o.title + ": accuracy", "accuracy",
