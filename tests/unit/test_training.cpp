@@ -385,3 +385,27 @@ TEST_CASE("fit refuses what would silently go wrong: another run's record, a fig
   CHECK_THROWS_WITH_AS(fit(other, opt, CategoricalCrossEntropy{}, train, {.progress = false}),
                        doctest::Contains("one optimizer per network"), Error);
 }
+
+TEST_CASE("a learning-rate schedule resumes where it was: the same rates as a run never interrupted") {
+  using Net = Sequential<Input<28, 28, 1>, Flatten, Dense<2>, Softmax>;
+  const Dataset train = toy_data(3);
+  const std::string dir = temp_dir("schedule_resume");
+  const auto rates_of = [&](std::size_t stop_after, bool resume) {
+    auto net = Net::make(seed{1});
+    Adam opt;
+    std::vector<float> rates;
+    LambdaCallback watch{.on_epoch = [&](FitState& s, const EpochLog&) { rates.push_back(*s.learning_rates[0]); }};
+    FitOptions o{.epochs = stop_after, .batch = 100, .progress = false, .backup = dir + "/r.safetensors",
+                 .resume = resume};
+    fit(net, opt, CategoricalCrossEntropy{}, train, o, step_decay(1, 0.5), watch);
+    return rates;
+  };
+  const std::vector<float> straight = rates_of(4, false);
+  std::filesystem::remove(dir + "/r.safetensors");
+  rates_of(2, false);                                  // interrupted after 2 epochs
+  const std::vector<float> resumed = rates_of(4, true);  // epochs 3 and 4 from the record
+  REQUIRE(straight.size() == 4);
+  REQUIRE(resumed.size() == 2);
+  CHECK(resumed[0] == doctest::Approx(straight[2]));
+  CHECK(resumed[1] == doctest::Approx(straight[3]));
+}

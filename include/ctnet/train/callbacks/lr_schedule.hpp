@@ -4,9 +4,13 @@
 #include <cstddef>
 #include <functional>
 #include <numbers>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include <ctnet/store/checkpoint.hpp>
 #include <ctnet/train/fit.hpp>
 
 namespace ctnet {
@@ -20,8 +24,25 @@ struct LearningRateScheduler {
   std::vector<float> base{};
 
   void on_train_begin(FitState& s) {
-    if (!base.empty()) return;  // a second fit with the same schedule keeps the first's rates
+    // a second fit with the same schedule keeps the first's rates; a resumed
+    // one the rates of the run it resumes (load, before this)
+    if (!base.empty()) return;
     for (const float* lr : s.learning_rates) base.push_back(*lr);
+  }
+  /// The rates at the start of training, in the resume record: a resumed run
+  /// decays from them, not from the rates the record was written with.
+  void save(CheckpointWriter& w) const {
+    for (std::size_t i = 0; i < base.size(); ++i)
+      w.set(fmt::format("lr_schedule.base.{}", i), fmt::format("{}", base[i]));
+  }
+  void load(const CheckpointReader& r) {
+    std::vector<float> loaded;
+    for (std::size_t i = 0;; ++i) {
+      const std::string key = fmt::format("lr_schedule.base.{}", i);
+      if (r.get(key).empty()) break;
+      loaded.push_back(static_cast<float>(parse_number(r, key)));
+    }
+    if (!loaded.empty()) base = std::move(loaded);
   }
   void on_epoch_begin(FitState& s) {
     const double f = factor(s.epoch);
