@@ -10,18 +10,12 @@
 namespace ctnet {
 
 /// Zeros around an H x W x C input: Pad rows above and below, Pad columns left
-/// and right (a number, or Hw{rows, cols}): (H + 2 rows) x (W + 2 cols) x C.
+/// and right (a positive number, or Hw{rows, cols}): (H + 2 rows) x (W + 2 cols) x C.
 /// Keras: `layers.ZeroPadding2D(padding)`, default 1.
 template <auto Pad = 1>
-  requires(std::integral<std::remove_cvref_t<decltype(Pad)>> ||
-           std::same_as<std::remove_cvref_t<decltype(Pad)>, Hw>)
+  requires WindowArg<Pad>
 struct ZeroPadding2D {
-  static constexpr Hw pad = [] {
-    if constexpr (std::same_as<std::remove_cvref_t<decltype(Pad)>, Hw>)
-      return Pad;
-    else
-      return Hw{static_cast<std::size_t>(Pad), static_cast<std::size_t>(Pad)};
-  }();
+  static constexpr Hw pad = as_hw<Pad>;
   static constexpr const char* keras_class = "ZeroPadding2D";
   static constexpr const char* keras_name = "zero_padding2d";
   static std::string name() { return fmt::format("ZeroPadding2D<{}>", window_name(pad)); }
