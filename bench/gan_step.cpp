@@ -4,9 +4,12 @@
 // batch, D's optimizer step, then G forward, D forward, D backward with the
 // input gradient, G backward, G's optimizer step. Prints images/s (real
 // images per second, as an epoch counts them), seconds per 60,000-image epoch
-// and each layer's share of the step's time.
+// and each layer's share of the step's time; with --only mlp_gan, report 1's
+// MLP GAN (batch 128). The last line, `result model=... params=...
+// images_per_s=...`, is what bench/compare reads.
 //
-//   bench_gan_step [--batch 256] [--batch5 128] [--steps 10] [--only dcgan|gan5|both]
+//   bench_gan_step [--batch 256] [--batch5 128] [--batch1 128] [--steps 10]
+//                  [--only dcgan|gan5|both|mlp_gan]
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -22,11 +25,13 @@
 #include <ctnet/loss/loss.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include "layer_shares.hpp"
+#include <ctnet/zoo/report1_gan.hpp>
 #include <ctnet/zoo/report2_dcgan.hpp>
 #include <ctnet/zoo/report5_gan.hpp>
 
 using namespace ctnet;
 using bench_util::layers_total;
+using bench_util::print_result;
 using bench_util::print_shares;
 using clock_type = std::chrono::steady_clock;
 
@@ -37,7 +42,7 @@ double seconds_since(clock_type::time_point t) {
 }
 
 template <class G, class D>
-void bench(const char* title, std::size_t batch, std::size_t steps) {
+void bench(const char* title, const char* key, std::size_t batch, std::size_t steps) {
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
   auto gen = G::make(seed{1}, Init::normal_002);
   auto disc = D::make(seed{2}, Init::normal_002);
@@ -84,7 +89,7 @@ void bench(const char* title, std::size_t batch, std::size_t steps) {
   const double images_per_s = static_cast<double>(steps * batch) / s;
   std::printf("%s, batch %zu, %zu threads: %.0f images/s, %.1f s per 60,000-image epoch\n", title,
               batch, ThreadPool::instance().size(), images_per_s, 60000.0 / images_per_s);
-  std::fflush(stdout);
+  print_result(key, param_count<G> + param_count<D>, images_per_s);
 }
 
 }  // namespace
@@ -94,13 +99,19 @@ int main(int argc, char** argv) {
     Flags flags(argc, argv, "One GAN training step (report 2's DCGAN, report 5's GAN): images/s.");
     const std::size_t batch = flags.u64("batch", 256, "DCGAN batch size", 1);
     const std::size_t batch5 = flags.u64("batch5", 128, "report 5's GAN batch size", 1);
+    const std::size_t batch1 = flags.u64("batch1", 128, "report 1's MLP GAN batch size", 1);
     const std::size_t steps = flags.u64("steps", 10, "timed steps", 1);
-    const std::string only = flags.choice("only", {"both", "dcgan", "gan5"}, "both", "which GAN");
+    const std::string only = flags.choice("only", {"both", "dcgan", "gan5", "mlp_gan"}, "both", "which GAN");
     if (flags.finish()) return 0;
-    if (only != "gan5")
-      bench<zoo::report2::Generator, zoo::report2::Discriminator>("report 2 DCGAN", batch, steps);
-    if (only != "dcgan")
-      bench<zoo::report5::Generator, zoo::report5::Discriminator>("report 5 GAN", batch5, steps);
+    if (only == "mlp_gan")
+      bench<zoo::report1::GanGenerator, zoo::report1::GanDiscriminator>("report 1 MLP GAN",
+                                                                          "mlp_gan", batch1, steps);
+    if (only == "both" || only == "dcgan")
+      bench<zoo::report2::Generator, zoo::report2::Discriminator>("report 2 DCGAN", "dcgan",
+                                                                  batch, steps);
+    if (only == "both" || only == "gan5")
+      bench<zoo::report5::Generator, zoo::report5::Discriminator>("report 5 GAN", "gan5", batch5,
+                                                                  steps);
     return 0;
   });
 }

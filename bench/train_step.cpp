@@ -1,9 +1,11 @@
 // Benchmark of report 1's experiment-2 training step (batch 32 by default):
 // images/s, achieved GFLOP/s from the model's FLOP count, and in the same run
 // cblas_sgemm's GFLOP/s on this machine as the ceiling, plus the GEMM shapes
-// of the model themselves.
+// of the model themselves. The ceiling is the faster of the two sgemms on
+// hand, oneDNN's (what ctnet's layers use when built with it) and OpenBLAS's,
+// on both cores. The `result` and `ceiling` lines are what bench/compare reads.
 //
-//   bench_train_step [--batch 32] [--steps 200]
+//   bench_train_step [--batch 32] [--steps 200] [--no-ceiling]
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -18,6 +20,7 @@
 #include <ctnet/loss/loss.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/zoo/report1_cnn.hpp>
+#include "layer_shares.hpp"
 
 using namespace ctnet;
 using clock_type = std::chrono::steady_clock;
@@ -28,17 +31,27 @@ double seconds_since(clock_type::time_point t) {
   return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-/// GFLOP/s of C(m x n) = A(m x k) B(k x n), best of a few repetitions.
-double sgemm_gflops(std::size_t m, std::size_t n, std::size_t k, bool ta = false, bool tb = false) {
+/// GFLOP/s of C(m x n) = A(m x k) B(k x n), best of a few repetitions, by
+/// ctnet's GEMM or (openblas) by cblas_sgemm itself.
+double sgemm_gflops(std::size_t m, std::size_t n, std::size_t k, bool ta = false, bool tb = false,
+                    bool openblas = false) {
   std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
-  blas::gemm(ta, tb, m, n, k, 1.0f, a.data(), ta ? m : k, b.data(), tb ? k : n, 0.0f, c.data(), n);
+  const std::size_t lda = ta ? m : k, ldb = tb ? k : n;
+  auto run = [&] {
+    if (openblas)
+      cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                  int(m), int(n), int(k), 1.0f, a.data(), int(lda), b.data(), int(ldb), 0.0f,
+                  c.data(), int(n));
+    else
+      blas::gemm(ta, tb, m, n, k, 1.0f, a.data(), lda, b.data(), ldb, 0.0f, c.data(), n);
+  };
+  run();
   double best = 0.0;
   for (int rep = 0; rep < 5; ++rep) {
     const auto t = clock_type::now();
     int iters = 0;
     do {
-      blas::gemm(ta, tb, m, n, k, 1.0f, a.data(), ta ? m : k, b.data(), tb ? k : n, 0.0f,
-                 c.data(), n);
+      run();
       ++iters;
     } while (seconds_since(t) < 0.2);
     best = std::max(best, 2.0 * m * n * k * iters / seconds_since(t) / 1e9);
@@ -74,15 +87,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 10; ++i) step();  // warm-up
     net.set_profiling(true);
     for (int i = 0; i < 20; ++i) step();
-    const auto& secs = net.layer_seconds();
-    double total = 0.0;
-    for (const auto& l : secs) total += l.forward + l.backward;
-    const auto names = layer_names<Net>();
     std::printf("time per layer (share of the layers' time, forward + backward):\n");
-    for (std::size_t i = 0; i < Net::depth; ++i)
-      if (secs[i].forward + secs[i].backward > 0)
-        std::printf("  %-12s %5.1f%% + %5.1f%%\n", names[i].c_str(), 100 * secs[i].forward / total,
-                    100 * secs[i].backward / total);
+    bench_util::print_shares("", net, bench_util::layers_total(net));
     net.set_profiling(false);
     const auto t = clock_type::now();
     for (std::size_t i = 0; i < steps; ++i) step();
@@ -94,8 +100,8 @@ int main(int argc, char** argv) {
     const double train_flops = 3.0 * Net::flops - first;
     const double achieved = images_per_s * train_flops / 1e9;
 
-    std::printf("experiment 2 training step, batch %zu, %zu threads\n", batch,
-                ThreadPool::instance().size());
+    std::printf("experiment 2 training step, batch %zu, %zu threads, %s\n", batch,
+                ThreadPool::instance().size(), blas::sgemm_library());
     std::printf("  %.0f images/s, %.1f s per 60,000-image epoch\n", images_per_s, 60000.0 / images_per_s);
     std::printf("  %.1f MFLOP per image (forward %.1f), %.1f GFLOP/s achieved\n", train_flops / 1e6,
                 Net::flops / 1e6, achieved);
@@ -103,6 +109,7 @@ int main(int argc, char** argv) {
     // pool holds OpenBLAS to one thread per call while it runs), on a square
     // problem and on the model's largest GEMMs (conv2 forward, its weight
     // gradient, its input gradient).
+    bench_util::print_result("exp2", param_count<Net>, images_per_s);
     if (!ceiling) return 0;
     const int pool_threads = static_cast<int>(ThreadPool::instance().size());
     blas::set_threads(pool_threads);
@@ -110,12 +117,17 @@ int main(int argc, char** argv) {
     const double g_fwd = sgemm_gflops(rows, 48, 576);
     const double g_dw = sgemm_gflops(576, 48, rows, true, false);
     const double g_dx = sgemm_gflops(rows, 576, 48, false, true);
-    const double g_sq = sgemm_gflops(1024, 1024, 1024);
-    std::printf("  sgemm ceiling: %.1f GFLOP/s (1024^3); conv2's shapes: fwd %.1f, dW %.1f, dx %.1f\n",
-                g_sq, g_fwd, g_dw, g_dx);
+    const double g_ctnet = sgemm_gflops(1024, 1024, 1024);
+    const double g_openblas = sgemm_gflops(1024, 1024, 1024, false, false, true);
+    const double g_sq = std::max(g_ctnet, g_openblas);
+    std::printf("  sgemm 1024^3: %.1f GFLOP/s (%s), %.1f GFLOP/s (OpenBLAS %s, cblas_sgemm)\n",
+                g_ctnet, blas::sgemm_library(), g_openblas, openblas_get_corename());
+    std::printf("  conv2's shapes (%s): fwd %.1f, dW %.1f, dx %.1f GFLOP/s\n", blas::sgemm_library(),
+                g_fwd, g_dw, g_dx);
     blas::set_threads(1);
-    std::printf("  share of sgemm: %.0f%% of 1024^3, %.0f%% of conv2's forward shape\n",
+    std::printf("  share of the sgemm ceiling: %.0f%% of 1024^3, %.0f%% of conv2's forward shape\n",
                 100.0 * achieved / g_sq, 100.0 * achieved / g_fwd);
+    std::printf("ceiling gflops=%.1f achieved_gflops=%.1f\n", g_sq, achieved);
     return 0;
   });
 }

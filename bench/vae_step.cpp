@@ -2,7 +2,8 @@
 // report 1's MLP VAE and report 5's conv VAE (batch 128): encoder forward,
 // sampling, decoder forward, the negative ELBO, decoder and encoder backward,
 // both Adam steps. Prints images/s, seconds per 60,000-image epoch and each
-// part's layers' share of the step's time.
+// part's layers' share of the step's time; the `result` lines are what
+// bench/compare reads.
 //
 //   bench_vae_step [--batch 128] [--steps 20] [--only mlp|conv|both]
 #include <algorithm>
@@ -23,13 +24,14 @@
 
 using namespace ctnet;
 using bench_util::layers_total;
+using bench_util::print_result;
 using bench_util::print_shares;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
 
 template <class V>
-void bench(const char* title, std::size_t batch, std::size_t steps) {
+void bench(const char* title, const char* key, std::size_t batch, std::size_t steps) {
   auto vae = V::make(seed{1});
   Adam opt_e, opt_d;
   vae.reserve(batch);
@@ -61,7 +63,8 @@ void bench(const char* title, std::size_t batch, std::size_t steps) {
   const double images_per_s = static_cast<double>(steps * batch) / s;
   std::printf("%s, batch %zu, %zu threads: %.0f images/s, %.1f s per 60,000-image epoch\n", title,
               batch, ThreadPool::instance().size(), images_per_s, 60000.0 / images_per_s);
-  std::fflush(stdout);
+  print_result(key, param_count<typename V::encoder_type> + param_count<typename V::decoder_type>,
+               images_per_s);
 }
 
 }  // namespace
@@ -73,8 +76,8 @@ int main(int argc, char** argv) {
     const std::size_t steps = flags.u64("steps", 20, "timed steps", 1);
     const std::string only = flags.choice("only", {"both", "mlp", "conv"}, "both", "which VAE");
     if (flags.finish()) return 0;
-    if (only != "conv") bench<zoo::report1::MlpVae>("report 1 MLP VAE", batch, steps);
-    if (only != "mlp") bench<zoo::report5::ConvVae>("report 5 conv VAE", batch, steps);
+    if (only != "conv") bench<zoo::report1::MlpVae>("report 1 MLP VAE", "mlp_vae", batch, steps);
+    if (only != "mlp") bench<zoo::report5::ConvVae>("report 5 conv VAE", "conv_vae", batch, steps);
     return 0;
   });
 }

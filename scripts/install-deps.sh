@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ccache pkg-config
   libxtensor-dev libxtensor-blas-dev xtl-dev libxsimd-dev   # tensors (the numerics)
   libopenblas-dev                                            # GEMM through cblas
+  libdnnl-dev                                                # oneDNN's sgemm, picked by CPU feature
   libboost-dev libfmt-dev doctest-dev                        # headers, text, tests
   nlohmann-json3-dev                                         # safetensors checkpoint headers
   libpng-dev zlib1g-dev                                      # PNG figures, gzip IDX files

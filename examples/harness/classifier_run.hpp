@@ -63,12 +63,11 @@ inline ClassifierRunOptions classifier_options(Flags& flags, std::size_t epochs,
 template <class Net>
 int run_classifier(const ClassifierRunOptions& o) {
   const CommonOptions& c = o.common;
-  Dataset train = load_images(c, true, Scale::unit);
+  const Dataset train = load_images(c, true, Scale::unit, o.train_limit);
   const Dataset test = load_images(c, false, Scale::unit);
   if (train.sample_size() != Net::input_shape::size)
     fail("--dataset {}: its {}x{}x{} images do not fit the model's input {}", c.dataset,
          train.height, train.width, train.channels, Net::input_shape::keras());
-  if (o.train_limit > 0 && o.train_limit < train.count) train = subset(train, 0, o.train_limit);
 
   prepare_run_dir(c.out);
   auto net = Net::make(seed{c.seed});

@@ -113,11 +113,7 @@ History train_gan(const GanRunOptions& o) {
   static_assert(Sample::rank == 3, "GAN examples generate images (H x W x C)");
   constexpr std::size_t h = Sample::dims[0], w = Sample::dims[1], ch = Sample::dims[2];
   const CommonOptions& c = o.common;
-  const Dataset real = [&] {
-    Dataset all = load_images(c, true, o.scale);
-    if (o.train_limit == 0 || o.train_limit >= all.count) return all;
-    return subset(all, 0, o.train_limit);
-  }();
+  const Dataset real = load_images(c, true, o.scale, o.train_limit);
   if (real.sample_size() != Sample::size)
     fail("the {} images are {}x{}x{}, the generator makes {}x{}x{}", c.dataset, real.height, real.width,
          real.channels, h, w, ch);

@@ -90,15 +90,16 @@ int run_main(const char* program, Body&& body) {
 
 /// Loads the training (or test) images the example asked for (`--dataset`,
 /// `--data`): MNIST or Fashion-MNIST from their usual places, CIFAR-10 from
-/// --data.
-inline Dataset load_images(const CommonOptions& c, bool train, Scale scale) {
+/// --data; with `limit` > 0 only the first `limit` images.
+inline Dataset load_images(const CommonOptions& c, bool train, Scale scale, std::size_t limit = 0) {
   if (c.dataset == "cifar10") {
     if (c.data.empty())
       fail("--dataset cifar10 needs --data DIR, a directory holding CIFAR-10's binary batches "
            "(data_batch_1.bin ... data_batch_5.bin, test_batch.bin)");
-    return load_cifar10(c.data, train, scale);
+    Dataset all = load_cifar10(c.data, train, scale);
+    return limit > 0 && limit < all.count ? subset(all, 0, limit) : all;
   }
-  return load_mnist(find_dataset_dir(c.dataset, c.data), train, scale);
+  return load_mnist(find_dataset_dir(c.dataset, c.data), train, scale, limit);
 }
 
 }  // namespace ctnet

@@ -120,9 +120,11 @@ TEST_CASE("Conv2D with a kernel and stride per axis (Keras's kernel_size=(1, 7),
   static_assert(param_count<Sequential<Input<9, 8, 3>, Conv2D<4, Hw{1, 7}>>> == 88);
 }
 
-TEST_CASE("Conv2D streaming its patches (more than 4 MiB per sample)") {
+TEST_CASE("Conv2D streaming its patches one sample at a time (more than 1 MiB per sample)") {
   using Net = Sequential<Input<40, 40, 128>, Conv2D<1, 7, 2, Padding::same>, Tanh>;
-  static_assert(std::is_same_v<Net::layer_at<0>::strategy, detail::StreamedConv<Net::layer_at<0>::geometry, 1>>);
+  using Strategy = Net::layer_at<0>::strategy;
+  static_assert(std::is_same_v<Strategy, detail::GemmConv<Net::layer_at<0>::geometry, 1>>);
+  static_assert(Strategy::chunk == 1);
   check_against_direct<40, 40, 128, 1, 7, 2, Padding::same>();
   check_gradients<Net>(3, false, 25);
   check_accumulation<Net>();

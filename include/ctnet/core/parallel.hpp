@@ -2,7 +2,7 @@
 // ctnet's threads. One pool for the process, as many threads as cores
 // (CTNET_THREADS overrides), used by the layers to split a batch: im2col,
 // GEMM and epilogue of one share of the samples run as one pipeline on one
-// core. While the pool runs, OpenBLAS is held to one thread per call, so the
+// core. While the pool runs, GEMM is held to one thread per call, so the
 // machine never has more busy threads than cores.
 #include <algorithm>
 #include <atomic>
@@ -88,6 +88,7 @@ class ThreadPool {
 
  private:
   void work(std::size_t index) {
+    blas::set_threads(1);  // for libraries whose thread count is per thread
     std::size_t seen = 0;
     for (;;) {
       TaskRef task = task_;
@@ -143,6 +144,17 @@ void parallel_slots(std::size_t n, F&& f) {
   const std::size_t parts = std::min(ThreadPool::instance().size(), n);
   parallel_for(parts, [&](std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) f(t, n * t / parts, n * (t + 1) / parts);
+  });
+}
+
+/// Like parallel_slots, each thread's range cut into chunks of at most
+/// `chunk` items: f(slot, begin, end) per chunk (per-thread scratch sized for
+/// one chunk bounds memory whatever n).
+template <class F>
+void parallel_chunks(std::size_t n, std::size_t chunk, F&& f) {
+  const std::size_t c = std::max<std::size_t>(1, std::min(chunk, n));
+  parallel_slots(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+    for (std::size_t c0 = b0; c0 < b1; c0 += c) f(slot, c0, std::min(b1, c0 + c));
   });
 }
 

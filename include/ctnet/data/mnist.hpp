@@ -64,14 +64,23 @@ inline std::string mnist_require_file(const std::string& dir, const std::string&
 /// `dir`, plain or gzip. Gives 28x28x1 images scaled as `scale` says and
 /// labels 0..9. Throws ctnet::Error (one line) when a file is missing, names
 /// what was looked for; or when a file is corrupt or the counts disagree.
-inline Dataset load_mnist(const std::string& dir, bool train, Scale scale) {
+/// With `limit` > 0, only the first `limit` images (and labels) are kept: the
+/// others are never converted to floats.
+inline Dataset load_mnist(const std::string& dir, bool train, Scale scale, std::size_t limit = 0) {
   const std::string prefix = train ? "train" : "t10k";
   const std::string images_path = detail::mnist_require_file(dir, prefix + "-images", "idx3");
   const std::string labels_path = detail::mnist_require_file(dir, prefix + "-labels", "idx1");
-  const IdxArray images = read_idx(images_path);
-  const IdxArray labels = read_idx(labels_path);
+  IdxArray images = read_idx(images_path);
+  IdxArray labels = read_idx(labels_path);
   if (images.dims.size() != 3)
     fail("{}: expected 3 dimensions (count, height, width), found {}", images_path, images.dims.size());
+  if (limit > 0 && limit < images.dims[0] && limit < labels.data.size()) {
+    images.data.resize(limit * images.dims[1] * images.dims[2]);
+    images.data.shrink_to_fit();
+    images.dims[0] = limit;
+    labels.data.resize(limit);
+    labels.dims[0] = limit;
+  }
   Dataset out = from_idx(images, labels, scale, images_path + " and " + labels_path);
   for (std::size_t i = 0; i < out.labels.size(); ++i)
     if (out.labels[i] > 9)

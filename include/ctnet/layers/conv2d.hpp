@@ -12,27 +12,22 @@
 #include <ctnet/layers/epilogue.hpp>
 #include <ctnet/layers/conv/gemm.hpp>
 #include <ctnet/layers/conv/narrow.hpp>
-#include <ctnet/layers/conv/streamed.hpp>
 #include <ctnet/layers/im2col.hpp>
 
 namespace ctnet {
 
 namespace detail {
-/// The strategy for a convolution's geometry: patches of over 4 MiB per
-/// sample are not kept for a batch (narrow for few filters at stride 1,
-/// streamed otherwise); else im2col + GEMM.
+/// The strategy for a convolution's geometry: narrow for few filters behind
+/// patches of over 4 MiB per sample at stride 1 (report 5's Conv2D<1, 7> over
+/// 28x28x128); else im2col + GEMM, a chunk of samples at a time.
 template <ConvGeometry G, std::size_t F>
-consteval int conv_strategy_index() {
+consteval bool narrow_conv() {
   const bool direct = G.kh == 1 && G.kw == 1 && G.sh == 1 && G.sw == 1;
   const bool big_patches = !direct && G.oh * G.ow * G.patch() > (std::size_t{1} << 20);
-  if (!big_patches) return 0;
-  return G.sh == 1 && G.sw == 1 && G.kh * G.kw * F <= 2 * G.c ? 1 : 2;
+  return big_patches && G.sh == 1 && G.sw == 1 && G.kh * G.kw * F <= 2 * G.c;
 }
 template <ConvGeometry G, std::size_t F>
-using conv_strategy_t =
-    std::conditional_t<conv_strategy_index<G, F>() == 0, GemmConv<G, F>,
-                       std::conditional_t<conv_strategy_index<G, F>() == 1, NarrowConv<G, F>,
-                                          StreamedConv<G, F>>>;
+using conv_strategy_t = std::conditional_t<narrow_conv<G, F>(), NarrowConv<G, F>, GemmConv<G, F>>;
 }  // namespace detail
 
 /// 2-D convolution over H x W x C -> OH x OW x Filters with Keras's padding
@@ -40,8 +35,7 @@ using conv_strategy_t =
 /// Stride are a whole number (square) or `Hw{rows, cols}` (Keras's
 /// `kernel_size=(1, 7)`, `strides=(2, 1)`). Kernel stored (KH, KW, C, Filters)
 /// as Keras stores it. Computed by the strategy the geometry picks at compile
-/// time (`layer<In>::strategy`: layers/conv/gemm.hpp, narrow.hpp,
-/// streamed.hpp). Keras: `layers.Conv2D(filters, kernel,
+/// time (`layer<In>::strategy`: layers/conv/gemm.hpp, narrow.hpp). Keras: `layers.Conv2D(filters, kernel,
 /// strides=stride, padding=..., use_bias=UseBias)`.
 template <std::size_t Filters, auto Kernel, auto Stride = 1, Padding Pad = Padding::valid,
           bool UseBias = true>

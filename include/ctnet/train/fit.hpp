@@ -43,7 +43,10 @@ struct FitOptions {
   std::uint64_t seed = 42;            ///< shuffling, noise and dropout masks
   const Dataset* validation = nullptr;  ///< scored after every epoch ("val_..." figures)
   double validation_split = 0.0;     ///< else: hold out this last fraction of the training data
-  std::size_t validation_batch = 256;
+  /// Batch of the validation passes; 0: `batch` (Keras's validation_batch_size),
+  /// so that validation needs no bigger buffers than training.
+  std::size_t validation_batch = 0;
+  std::size_t validation_batch_size() const { return validation_batch ? validation_batch : batch; }
   bool progress = true;              ///< the progress line on stderr
   /// The resume record: written atomically after every epoch (networks,
   /// optimizers, callbacks' state, history); with `resume`, a run whose
@@ -205,7 +208,7 @@ void write_record(Step& step, const FitState& st, std::size_t epochs_done, Callb
 /// Returns the history of every epoch since the run began.
 template <TrainingStep Step, class... Callbacks>
 History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&... callbacks) {
-  if (o.batch == 0 || o.validation_batch == 0) fail("fit: the batch sizes must be positive");
+  if (o.batch == 0) fail("fit: the batch size must be positive");
   if (!(o.validation_split >= 0.0 && o.validation_split < 1.0))
     fail("fit: validation_split must be in [0, 1), got {}", o.validation_split);
   if (o.resume && o.backup.empty()) fail("fit: resume needs a backup path");

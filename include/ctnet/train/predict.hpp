@@ -16,7 +16,7 @@ namespace ctnet {
 /// statistics) for n samples x (NHWC, n * input size floats), in batches of
 /// `batch`; n * output size floats. Keras: `model.predict(x)`.
 template <class Net>
-std::vector<float> predict(const Net& net, std::span<const float> x, std::size_t batch = 256) {
+std::vector<float> predict(const Net& net, std::span<const float> x, std::size_t batch = 32) {
   if (batch == 0) fail("the batch size must be positive");
   constexpr std::size_t in = Net::input_shape::size, k = Net::output_shape::size;
   if (x.size() % in != 0)
@@ -33,7 +33,7 @@ std::vector<float> predict(const Net& net, std::span<const float> x, std::size_t
 
 /// The arg-max class of each sample's outputs.
 template <class Net>
-std::vector<std::uint8_t> predict_classes(const Net& net, std::span<const float> x, std::size_t batch = 256) {
+std::vector<std::uint8_t> predict_classes(const Net& net, std::span<const float> x, std::size_t batch = 32) {
   constexpr std::size_t k = Net::output_shape::size;
   static_assert(k <= 256, "predict_classes: classes are bytes");
   const std::vector<float> y = predict(net, x, batch);
@@ -49,7 +49,7 @@ std::vector<std::uint8_t> predict_classes(const Net& net, std::span<const float>
 /// `xt::xtensor<float, 4>`; returns (n, output dims...).
 template <class Net, std::size_t N>
 xt::xtensor<float, Net::output_shape::rank + 1> predict(const Net& net, const xt::xtensor<float, N>& x,
-                                                        std::size_t batch = 256) {
+                                                        std::size_t batch = 32) {
   using In = typename Net::input_shape;
   using Out = typename Net::output_shape;
   static_assert(N == In::rank + 1, "predict: x is (samples, the input's dimensions...)");

@@ -47,9 +47,10 @@ void check_supervised_data(const Dataset& data, std::string_view role) {
 }
 
 /// The loss (and, against labels, the accuracy) of `net` on `data`,
-/// inference mode.
+/// inference mode, in batches of `batch` (32: Keras's default, and the
+/// buffers of a batch-32 training step).
 template <class Net, Loss L>
-Metrics evaluate(Net& net, const L& loss, const Dataset& data, std::size_t batch = 256) {
+Metrics evaluate(Net& net, const L& loss, const Dataset& data, std::size_t batch = 32) {
   if (batch == 0) fail("the batch size must be positive");
   check_supervised_data<Net, L>(data, "evaluate");
   constexpr std::size_t in = Net::input_shape::size, k = Net::output_shape::size;
@@ -113,7 +114,7 @@ class SupervisedStep {
     return m;
   }
 
-  Metrics validate(const Dataset& data, const FitOptions& o) { return evaluate(net_, loss_, data, o.validation_batch); }
+  Metrics validate(const Dataset& data, const FitOptions& o) { return evaluate(net_, loss_, data, o.validation_batch_size()); }
 
   template <class F>
   void visit_networks(F&& f) {

@@ -71,7 +71,7 @@ class VaeStep {
   }
 
   Metrics validate(const Dataset& data, const FitOptions& o) {
-    const ElboTerms t = evaluate_vae(vae_, data, o.validation_batch, o.seed + 0x7E57);
+    const ElboTerms t = evaluate_vae(vae_, data, o.validation_batch_size(), o.seed + 0x7E57);
     return {{"loss", t.loss()}, {"reconstruction", t.reconstruction}, {"kl", t.kl}};
   }
 

@@ -37,14 +37,6 @@ struct NarrowConv {
     ensure_size(dw_partial, threads() * wsize);
     ensure_size(w_flipped, wsize);
   }
-  /// f(slot, b0, b1) over chunks of each thread's share of n samples.
-  template <class Fn>
-  static void chunks(std::size_t n, Fn&& f) {
-    const std::size_t c = std::min(chunk, n);
-    parallel_slots(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
-      for (std::size_t c0 = b0; c0 < b1; c0 += c) f(t, c0, std::min(b1, c0 + c));
-    });
-  }
 
   template <class Epilogue>
   void forward(const float* w, const float* x, float* y, std::size_t n, Epilogue&& epilogue) {
@@ -55,7 +47,7 @@ struct NarrowConv {
         for (std::size_t f = 0; f < F; ++f)
           w_flipped[(c * taps + t) * F + f] = w[(t * G.c + c) * F + f];
     const std::size_t c = std::min(chunk, n);
-    chunks(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+    parallel_chunks(n, chunk, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
       float* zs = z.data() + slot * c * taps_per_sample;
       blas::gemm(false, false, (b1 - b0) * G.h * G.w, back_patch, G.c, 1.0f, x + b0 * in_size,
                  G.c, w_flipped.data(), back_patch, 0.0f, zs, back_patch);
@@ -71,7 +63,7 @@ struct NarrowConv {
     const std::size_t c = std::min(chunk, n);
     std::fill(dw_partial.begin(), dw_partial.begin() + static_cast<long>(threads() * wsize), 0.0f);
     if (dx != nullptr) flip_kernel(G, F, w, w_flipped.data());
-    chunks(n, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
+    parallel_chunks(n, chunk, [&](std::size_t slot, std::size_t b0, std::size_t b1) {
       float* gc = z.data() + slot * c * taps_per_sample;
       const std::size_t rows = (b1 - b0) * G.h * G.w;
       im2col(back, g + b0 * out_size, gc, b1 - b0);
