@@ -88,7 +88,7 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
     sp.xlabel = "z[0]";
     sp.ylabel = "z[1]";
     sp.class_names = class_names_of(c.dataset);
-    const std::size_t batch = 500;
+    const std::size_t batch = c.batch;  // the training batch: its buffers exist
     for (std::size_t first = 0; first < test.count; first += batch) {
       const std::size_t n = std::min(batch, test.count - first);
       const auto mean = vae.encode({test.images.data() + first * V::sample, n * V::sample}, n);
@@ -123,10 +123,10 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
   // Samples: the decoder's Bernoulli means for z ~ N(0, I), fixed noise.
   auto sample = [&](std::uint64_t s, std::size_t count, std::vector<float>& out) {
     Rng rng(s);
-    std::vector<float> z(latent * std::min<std::size_t>(count, 500));
+    std::vector<float> z(latent * std::min<std::size_t>(count, c.batch));
     out.resize(count * V::sample);
-    for (std::size_t first = 0; first < count; first += 500) {
-      const std::size_t n = std::min<std::size_t>(500, count - first);
+    for (std::size_t first = 0; first < count; first += c.batch) {
+      const std::size_t n = std::min<std::size_t>(c.batch, count - first);
       for (std::size_t i = 0; i < n * latent; ++i) z[i] = rng.normal();
       const auto p = vae.decode({z.data(), n * latent}, n);
       std::copy(p.begin(), p.end(), out.begin() + static_cast<std::ptrdiff_t>(first * V::sample));
