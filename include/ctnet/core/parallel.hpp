@@ -6,12 +6,17 @@
 // machine never has more busy threads than cores.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <ctnet/core/blas.hpp>
 
@@ -77,34 +82,50 @@ class ThreadPool {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       task_ = task;
-      pending_ = size_ - 1;
-      ++generation_;
+      pending_.store(size_ - 1, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     task(0);
+    spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
   }
 
  private:
+  /// Polls `ready` for up to about 50 microseconds before the caller blocks:
+  /// a training step hands the pool a task per layer, and a wake-up through
+  /// the kernel (futex, context switch) costs several microseconds each.
+  template <class Ready>
+  static void spin_until(Ready&& ready) {
+    using clock = std::chrono::steady_clock;
+    const auto until = clock::now() + std::chrono::microseconds(50);
+    for (unsigned i = 1; !ready(); ++i) {
+#if defined(__SSE2__)
+      _mm_pause();
+#endif
+      if (i % 64 == 0 && clock::now() > until) return;
+    }
+  }
+
   void work(std::size_t index) {
     blas::set_threads(1);  // for libraries whose thread count is per thread
     std::size_t seen = 0;
     for (;;) {
-      TaskRef task = task_;
+      TaskRef task;
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        wake_.wait(lock, [&] { return stop_ || generation_.load(std::memory_order_acquire) != seen; });
         if (stop_) return;
-        seen = generation_;
+        seen = generation_.load(std::memory_order_relaxed);
         task = task_;
       }
       task(index);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        --pending_;
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mutex_);  // orders the wake-up after run()'s check
+        done_.notify_one();
       }
-      done_.notify_one();
     }
   }
 
@@ -113,7 +134,7 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   TaskRef task_;
-  std::size_t pending_ = 0, generation_ = 0;
+  std::atomic<std::size_t> pending_{0}, generation_{0};
   bool stop_ = false;
 };
 

@@ -1,17 +1,24 @@
 #pragma once
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <fmt/format.h>
 
 #include <ctnet/core/layer.hpp>
+#include <ctnet/core/parallel.hpp>
+#include <ctnet/core/rng.hpp>
 #include <ctnet/core/tensor.hpp>
 
 namespace ctnet {
 
 /// Inverted dropout: while training, each element is zeroed with probability
 /// Rate and the rest scaled by 1 / (1 - Rate); the identity at inference.
-/// Any shape. Keras: `layers.Dropout(rate)`.
+/// Any shape. Keras: `layers.Dropout(rate)`. The mask is drawn across the
+/// thread pool in blocks of 16,384 elements, block b from its own stream
+/// seeded by (one draw of the pass's generator, b): the same mask whatever
+/// the number of threads.
 template <float Rate>
 struct Dropout {
   static_assert(Rate >= 0.0f && Rate < 1.0f, "Dropout's rate must be in [0, 1)");
@@ -43,10 +50,18 @@ struct Dropout {
       }
       ensure_size(mask, total);
       const float keep = 1.0f / (1.0f - Rate);
-      for (std::size_t i = 0; i < total; ++i) {
-        mask[i] = pass.rng->uniform() < Rate ? 0.0f : keep;
-        y[i] = x[i] * mask[i];
-      }
+      const std::uint64_t base = pass.rng->next_u64();
+      constexpr std::size_t block = std::size_t{1} << 14;
+      float* m = mask.data();
+      parallel_for((total + block - 1) / block, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t b = b0; b < b1; ++b) {
+          Rng rng(mix_seed(base, b));
+          for (std::size_t i = b * block, end = std::min(total, i + block); i < end; ++i) {
+            m[i] = rng.uniform() < Rate ? 0.0f : keep;
+            y[i] = x[i] * m[i];
+          }
+        }
+      });
     }
     // dx = dy * mask
     template <class = NoActivation>
@@ -58,7 +73,10 @@ struct Dropout {
           for (std::size_t i = 0; i < total; ++i) dx[i] = dy[i];
         return;
       }
-      for (std::size_t i = 0; i < total; ++i) dx[i] = dy[i] * mask[i];
+      const float* m = mask.data();
+      parallel_for(total, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) dx[i] = dy[i] * m[i];
+      });
     }
   };
 };

@@ -6,13 +6,16 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
 #include <ctnet/core/layer.hpp>
+#include <ctnet/core/simd.hpp>
 #include <ctnet/core/tensor.hpp>
 
 namespace ctnet {
+
 
 /// Adam with Keras's defaults (lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7)
 /// and Keras's update: w -= lr_t m / (sqrt(v) + eps), lr_t = lr sqrt(1 -
@@ -39,15 +42,19 @@ struct Adam {
       }
       const std::size_t n = p.value.size();
       if (m[i].size() != n) fail("Adam: parameter {} holds {} values, the state {}: one optimizer per network", i, n, m[i].size());
-      auto w = xview(p.value.data(), n);
-      auto g = xview(static_cast<const float*>(p.grad.data()), n);
-      auto mi = xview(m[i].data(), n);
-      auto vi = xview(v[i].data(), n);
-      // noalias: element-wise and in place, without xtensor's temporary
-      // (which would allocate in every step).
-      xt::noalias(mi) = beta1 * mi + (1.0f - beta1) * g;
-      xt::noalias(vi) = beta2 * vi + (1.0f - beta2) * g * g;
-      xt::noalias(w) -= lr_t * mi / (xt::sqrt(vi) + epsilon);
+      float *w = p.value.data(), *mi = m[i].data(), *vi = v[i].data();
+      const float* g = p.grad.data();
+      const float b1 = beta1, b2 = beta2, eps = epsilon;
+      simd::for_elements(n, [&]<class V>(std::type_identity<V>, std::size_t k) {
+        using simd::load, simd::store;
+        const V gk = load<V>(g, k);
+        const V mk = b1 * load<V>(mi, k) + (1.0f - b1) * gk;
+        const V vk = b2 * load<V>(vi, k) + (1.0f - b2) * gk * gk;
+        store(mi, k, mk);
+        store(vi, k, vk);
+        using std::sqrt, xsimd::sqrt;
+        store(w, k, load<V>(w, k) - lr_t * mk / (sqrt(vk) + eps));
+      });
       ++i;
     });
   }
@@ -91,11 +98,15 @@ struct SGD {
       if (i == u.size()) u.push_back(zeros(p.value.size()));
       const std::size_t n = p.value.size();
       if (u[i].size() != n) fail("SGD: parameter {} holds {} values, the state {}: one optimizer per network", i, n, u[i].size());
-      auto w = xview(p.value.data(), n);
-      auto g = xview(static_cast<const float*>(p.grad.data()), n);
-      auto ui = xview(u[i].data(), n);
-      xt::noalias(ui) = momentum * ui - lr * g;
-      xt::noalias(w) += ui;
+      float *w = p.value.data(), *ui = u[i].data();
+      const float* g = p.grad.data();
+      const float mu = momentum, rate = lr;
+      simd::for_elements(n, [&]<class V>(std::type_identity<V>, std::size_t k) {
+        using simd::load, simd::store;
+        const V uk = mu * load<V>(ui, k) - rate * load<V>(g, k);
+        store(ui, k, uk);
+        store(w, k, load<V>(w, k) + uk);
+      });
       ++i;
     });
   }
