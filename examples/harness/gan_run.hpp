@@ -140,7 +140,7 @@ History train_gan(const GanRunOptions& o) {
   std::vector<std::uint8_t> grid_labels(100);
   for (std::size_t i = 0; i < 100; ++i) grid_labels[i] = static_cast<std::uint8_t>(i / 10);
   auto write_grid = [&](const std::string& name) {
-    generate(sampler, c.seed + 12345, 100, grid, grid_labels);  // the same fixed noise every time
+    generate(sampler, c.seed + 12345, 100, grid, grid_labels, c.batch);  // the same fixed noise every time
     write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f);
   };
   LambdaCallback files{
@@ -182,7 +182,7 @@ History train_gan(const GanRunOptions& o) {
     std::vector<std::uint8_t> labels(o.samples);
     for (std::size_t i = 0; i < o.samples; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
     std::vector<float> s(o.samples * Sample::size);
-    generate(sampler, c.seed + 999, o.samples, s, labels);
+    generate(sampler, c.seed + 999, o.samples, s, labels, c.batch);
     const std::string images = c.out + "/samples-images-idx3-ubyte";
     if constexpr (Conditional<G>)
       write_samples(images, s, o.samples, h, w, ch, o.scale, c.out + "/samples-labels-idx1-ubyte",

@@ -17,9 +17,11 @@
 #if defined(CTNET_USE_DNNL)
 #include <dnnl.h>
 // oneDNN (Debian's build) threads with OpenMP; its thread count is a
-// per-thread setting of the calling thread. Declared here rather than by
-// <omp.h>, which not every compiler ships.
-extern "C" void omp_set_num_threads(int);
+// per-thread setting of the calling thread: OpenMP's omp_set_num_threads,
+// declared under a name of ctnet's own bound to that symbol, so that it
+// neither needs <omp.h> (clang ships none without libomp-dev) nor clashes
+// with the declaration of whichever <omp.h> a program includes.
+extern "C" void ctnet_omp_set_num_threads(int) noexcept __asm__("omp_set_num_threads");
 #endif
 
 namespace ctnet::blas {
@@ -59,7 +61,7 @@ inline int threads() { return openblas_get_num_threads(); }
 inline void set_threads(int n) {
   openblas_set_num_threads(n);
 #if defined(CTNET_USE_DNNL)
-  omp_set_num_threads(n);
+  ctnet_omp_set_num_threads(n);
 #endif
 }
 

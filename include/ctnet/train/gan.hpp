@@ -195,11 +195,12 @@ class GanStep {
 };
 
 /// Generates `count` samples from noise drawn with `seed`, into `out`
-/// (count * sample floats), in batches of `batch` (inference mode). A
+/// (count * sample floats), in batches of `batch` (inference mode; 32 as
+/// Keras's predict, or the training batch, whose buffers exist). A
 /// conditional generator makes sample i of class labels[i] (count labels).
 template <class G>
 void generate(G& gen, std::uint64_t seed, std::size_t count, std::span<float> out,
-              std::span<const std::uint8_t> labels = {}, std::size_t batch = 256) {
+              std::span<const std::uint8_t> labels = {}, std::size_t batch = 32) {
   if (batch == 0) fail("generate: the batch size must be positive");
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
   constexpr std::size_t k = condition_size<G>;
