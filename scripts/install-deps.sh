@@ -9,6 +9,7 @@ packages=(
   libxtensor-dev libxtensor-blas-dev xtl-dev libxsimd-dev   # tensors (the numerics)
   libopenblas-dev                                            # GEMM through cblas
   libdnnl-dev                                                # oneDNN's sgemm, picked by CPU feature
+  ocl-icd-opencl-dev                                         # needed by oneDNN's CMake package config
   libboost-dev libfmt-dev doctest-dev                        # headers, text, tests
   nlohmann-json3-dev                                         # safetensors checkpoint headers
   libpng-dev zlib1g-dev                                      # PNG figures, gzip IDX files

@@ -28,7 +28,7 @@ namespace ctnet {
 /// x Wᵀ (rows x C by C x K*K*Filters) followed by col2im into the output;
 /// backward is im2col of the output gradient g, then dx = im2col(g) W and
 /// dW += im2col(g)ᵀ x. Each thread works on its share of the samples in
-/// chunks of about 1 MiB of patches, so no whole-batch im2col is kept. A
+/// chunks of patches (`detail::chunk_samples`), so no whole-batch im2col is kept. A
 /// following activation is applied in the same pass as the bias.
 template <std::size_t Filters, std::size_t Kernel, std::size_t Stride = 1,
           Padding Pad = Padding::valid, bool UseBias = true>
@@ -94,8 +94,7 @@ struct Conv2DTranspose {
     static constexpr std::size_t QH = (OH + Stride - 1) / Stride, QW = (OW + Stride - 1) / Stride;
     static constexpr std::size_t sub_patch = J * J * C;
     static constexpr std::size_t sub_per_sample = QH * QW * sub_patch;
-    static constexpr std::size_t sub_chunk =
-        sub_per_sample * sizeof(float) >= (1u << 20) ? 1 : (1u << 20) / (sub_per_sample * sizeof(float));
+    static constexpr std::size_t sub_chunk = detail::chunk_samples(sub_per_sample, QH * QW);
     static constexpr detail::ConvGeometry phase_geometry(std::size_t py, std::size_t px) {
       return detail::ConvGeometry::square(H, W, C, (OH - py + Stride - 1) / Stride,
                                           (OW - px + Stride - 1) / Stride, J, 1,
@@ -107,10 +106,9 @@ struct Conv2DTranspose {
     static constexpr bool fuses_activation = true;
     static constexpr double flops = 2.0 * H * W * C * patch;
 
-    // Samples per chunk: about 1 MiB of patches, at least one sample.
+    // Samples per chunk of patches (detail::chunk_samples).
     static constexpr std::size_t per_sample = H * W * patch;
-    static constexpr std::size_t chunk =
-        per_sample * sizeof(float) >= (1u << 20) ? 1 : (1u << 20) / (per_sample * sizeof(float));
+    static constexpr std::size_t chunk = detail::chunk_samples(per_sample, H * W);
 
     Buffer w = zeros(patch * C), dw = zeros(patch * C);
     Buffer b = zeros(UseBias ? Filters : 0), db = zeros(UseBias ? Filters : 0);
@@ -146,15 +144,6 @@ struct Conv2DTranspose {
                    .rank = 1});
     }
 
-    /// f(slot, b0, b1) over chunks of each thread's share of n samples.
-    template <class F>
-    static void chunks(std::size_t n, F&& f) {
-      const std::size_t c = chunk_for(n);
-      parallel_slots(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
-        for (std::size_t c0 = b0; c0 < b1; c0 += c) f(t, c0, std::min(b1, c0 + c));
-      });
-    }
-
     // y = act(col2im(x Wᵀ) + b), computed phase by phase (subpixel, above)
     template <class Act = NoActivation>
     void forward(const float* x, float* y, std::size_t n, Pass&) {
@@ -165,7 +154,7 @@ struct Conv2DTranspose {
         return;
       }
       const std::size_t slot = chunk_for(n) * per_sample;
-      chunks(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
+      parallel_chunks(n, chunk, [&](std::size_t t, std::size_t b0, std::size_t b1) {
         const std::size_t rows = (b1 - b0) * H * W;
         float* yb = y + b0 * out_elems;
         float* c = direct ? yb : col.data() + t * slot;
@@ -194,34 +183,32 @@ struct Conv2DTranspose {
             }
         }
       const std::size_t c = std::min(sub_chunk, n);
-      parallel_slots(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
+      parallel_chunks(n, c, [&](std::size_t t, std::size_t c0, std::size_t c1) {
         float* xc = xcol.data() + t * c * sub_per_sample;
-        for (std::size_t c0 = b0; c0 < b1; c0 += c) {
-          const std::size_t c1 = std::min(b1, c0 + c), m = c1 - c0;
-          float* yb = y + c0 * out_elems;
-          for (std::size_t py = 0; py < Stride; ++py)
-            for (std::size_t px = 0; px < Stride; ++px) {
-              const detail::ConvGeometry g = phase_geometry(py, px);
-              detail::im2col(g, x + c0 * In::size, xc, m);
-              const float* wp = w_phase.data() + (py * Stride + px) * sub_patch * Filters;
-              if constexpr (Stride == 1) {
-                blas::gemm(false, false, m * OH * OW, Filters, sub_patch, 1.0f, xc, sub_patch, wp,
-                           Filters, 0.0f, yb, Filters);
-              } else {
-                float* yt = ytmp.data() + t * c * QH * QW * Filters;
-                blas::gemm(false, false, m * g.oh * g.ow, Filters, sub_patch, 1.0f, xc, sub_patch,
-                           wp, Filters, 0.0f, yt, Filters);
-                for (std::size_t s = 0; s < m; ++s)
-                  for (std::size_t qy = 0; qy < g.oh; ++qy)
-                    for (std::size_t qx = 0; qx < g.ow; ++qx)
-                      std::copy_n(yt + ((s * g.oh + qy) * g.ow + qx) * Filters, Filters,
-                                  yb + s * out_elems +
-                                      ((Stride * qy + py) * OW + Stride * qx + px) * Filters);
-              }
+        const std::size_t m = c1 - c0;
+        float* yb = y + c0 * out_elems;
+        for (std::size_t py = 0; py < Stride; ++py)
+          for (std::size_t px = 0; px < Stride; ++px) {
+            const detail::ConvGeometry g = phase_geometry(py, px);
+            detail::im2col(g, x + c0 * In::size, xc, m);
+            const float* wp = w_phase.data() + (py * Stride + px) * sub_patch * Filters;
+            if constexpr (Stride == 1) {
+              blas::gemm(false, false, m * OH * OW, Filters, sub_patch, 1.0f, xc, sub_patch, wp,
+                         Filters, 0.0f, yb, Filters);
+            } else {
+              float* yt = ytmp.data() + t * c * QH * QW * Filters;
+              blas::gemm(false, false, m * g.oh * g.ow, Filters, sub_patch, 1.0f, xc, sub_patch,
+                         wp, Filters, 0.0f, yt, Filters);
+              for (std::size_t s = 0; s < m; ++s)
+                for (std::size_t qy = 0; qy < g.oh; ++qy)
+                  for (std::size_t qx = 0; qx < g.ow; ++qx)
+                    std::copy_n(yt + ((s * g.oh + qy) * g.ow + qx) * Filters, Filters,
+                                yb + s * out_elems +
+                                    ((Stride * qy + py) * OW + Stride * qx + px) * Filters);
             }
-          detail::bias_activation<Act, UseBias>(yb, b.data(), m * OH * OW, Filters,
-                                                pre.store<Act>(c0 * out_elems));
-        }
+          }
+        detail::bias_activation<Act, UseBias>(yb, b.data(), m * OH * OW, Filters,
+                                              pre.store<Act>(c0 * out_elems));
       });
     }
 
@@ -235,7 +222,7 @@ struct Conv2DTranspose {
       const std::size_t slot = chunk_for(n) * per_sample, wsize = patch * C;
       const std::size_t used = std::min(threads(), n);
       std::fill(dw_partial.begin(), dw_partial.begin() + static_cast<long>(used * wsize), 0.0f);
-      chunks(n, [&](std::size_t t, std::size_t b0, std::size_t b1) {
+      parallel_chunks(n, chunk, [&](std::size_t t, std::size_t b0, std::size_t b1) {
         const std::size_t rows = (b1 - b0) * H * W;
         float* g = dy + b0 * out_elems;
         float* c = g;

@@ -15,10 +15,9 @@ namespace ctnet {
 
 /// Inverted dropout: while training, each element is zeroed with probability
 /// Rate and the rest scaled by 1 / (1 - Rate); the identity at inference.
-/// Any shape. Keras: `layers.Dropout(rate)`. The mask is drawn across the
-/// thread pool in blocks of 16,384 elements, block b from its own stream
-/// seeded by (one draw of the pass's generator, b): the same mask whatever
-/// the number of threads.
+/// Any shape. Keras: `layers.Dropout(rate)`. Element i's draw is a hash of
+/// (one draw of the pass's generator, i) (`mix_seed`, splitmix64's mixer), so
+/// the mask is the same whatever the number of threads, and drawn in SIMD.
 template <float Rate>
 struct Dropout {
   static_assert(Rate >= 0.0f && Rate < 1.0f, "Dropout's rate must be in [0, 1)");
@@ -49,19 +48,18 @@ struct Dropout {
         return;
       }
       ensure_size(mask, total);
-      const float keep = 1.0f / (1.0f - Rate);
-      const std::uint64_t base = pass.rng->next_u64();
-      constexpr std::size_t block = std::size_t{1} << 14;
-      float* m = mask.data();
-      parallel_for((total + block - 1) / block, [&](std::size_t b0, std::size_t b1) {
-        for (std::size_t b = b0; b < b1; ++b) {
-          Rng rng(mix_seed(base, b));
-          for (std::size_t i = b * block, end = std::min(total, i + block); i < end; ++i) {
-            m[i] = rng.uniform() < Rate ? 0.0f : keep;
-            y[i] = x[i] * m[i];
-          }
-        }
+      const std::uint64_t key = pass.rng->next_u64();
+      parallel_for(total, [&](std::size_t i0, std::size_t i1) {
+        draw_mask(mask.data(), key, i0, i1);
+        for (std::size_t i = i0; i < i1; ++i) y[i] = x[i] * mask[i];
       });
+    }
+    // m[i] = 0 with probability Rate, else 1 / (1 - Rate), from element i's
+    // own hash of the key: no generator state, so the loop vectorises.
+    static void draw_mask(float* __restrict m, std::uint64_t key, std::size_t i0, std::size_t i1) {
+      const float keep = 1.0f / (1.0f - Rate);
+      for (std::size_t i = i0; i < i1; ++i)
+        m[i] = static_cast<float>(mix_seed(key, i) >> 40) * 0x1.0p-24f < Rate ? 0.0f : keep;
     }
     // dx = dy * mask
     template <class = NoActivation>

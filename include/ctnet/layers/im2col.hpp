@@ -138,10 +138,18 @@ inline void flip_kernel(const ConvGeometry& g, std::size_t f, const float* w, fl
               w[(((g.kh - 1 - kh) * g.kw + (g.kw - 1 - kw)) * g.c + c) * f + j];
 }
 
-/// Samples per chunk so that a chunk's scratch is about 1 MiB (at least one).
-constexpr std::size_t samples_per_mib(std::size_t floats_per_sample) {
-  const std::size_t bytes = floats_per_sample * sizeof(float);
-  return bytes >= (std::size_t{1} << 20) ? 1 : (std::size_t{1} << 20) / bytes;
+/// Samples per chunk of a convolution's scratch: about 1 MiB, but enough for
+/// 512 GEMM rows (`rows_per_sample` each) where that fits in 8 MiB, and at
+/// least one. A chunk of few rows leaves the GEMM memory-bound: the kernel
+/// gradient's GEMM sums over the rows and reads and writes the whole kernel
+/// once per chunk (report 2's 5x5 transposed convolution over 7x7x256: 49
+/// rows, a 3.2 MB kernel).
+constexpr std::size_t chunk_samples(std::size_t floats_per_sample, std::size_t rows_per_sample) {
+  constexpr std::size_t mib = std::size_t{1} << 20, min_rows = 512;
+  const std::size_t bytes = std::max<std::size_t>(1, floats_per_sample * sizeof(float));
+  const std::size_t rows = std::max<std::size_t>(1, rows_per_sample);
+  const std::size_t samples = std::max(mib / bytes, std::min((min_rows + rows - 1) / rows, 8 * mib / bytes));
+  return std::max<std::size_t>(1, samples);
 }
 
 }  // namespace ctnet::detail

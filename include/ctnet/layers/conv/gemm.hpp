@@ -1,9 +1,8 @@
 #pragma once
 // The convolution as im2col + GEMM (Conv2D's strategy but for narrow
-// layers), one chunk of samples at a time per thread: about 1 MiB of patches
-// (one sample when a sample's patches are bigger), in a scratch buffer of the
-// thread's own, so that the GEMM reads them from cache and memory stays
-// bounded whatever the batch. Forward: y = im2col(x) W, then the epilogue on
+// layers), one chunk of samples at a time per thread (`chunk_samples`: about
+// 1 MiB of patches, at least 512 rows where that fits in 8 MiB), in a scratch
+// buffer of the thread's own, so that memory stays bounded whatever the batch. Forward: y = im2col(x) W, then the epilogue on
 // the chunk. Backward, per chunk: the patches again (cheaper than keeping the
 // whole batch's: they are redone in cache), dW_thread += colᵀ g; then
 // dx = col2im(g Wᵀ), or for stride 1 the convolution of the padded gradient
@@ -31,7 +30,7 @@ struct GemmConv {
   static constexpr std::size_t back_patch = G.kh * G.kw * F;
   // one sample's scratch: its patches, or its input gradient's patches
   static constexpr std::size_t per_sample = std::max(rows * patch, dx_as_conv ? G.h * G.w * back_patch : 0);
-  static constexpr std::size_t chunk = samples_per_mib(per_sample);
+  static constexpr std::size_t chunk = chunk_samples(per_sample, rows);
 
   Buffer scratch;     // per thread: one chunk's patches
   Buffer dw_partial;  // per thread: its share of the kernel gradient

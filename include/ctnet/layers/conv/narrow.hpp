@@ -25,7 +25,7 @@ struct NarrowConv {
   static constexpr ConvGeometry back = back_geometry(G, F);
   static constexpr std::size_t back_patch = taps * F;
   static constexpr std::size_t taps_per_sample = G.h * G.w * back_patch;
-  static constexpr std::size_t chunk = samples_per_mib(taps_per_sample);  // ~1 MiB of Z
+  static constexpr std::size_t chunk = chunk_samples(taps_per_sample, G.h * G.w);  // Z's rows
 
   Buffer z;           // per thread: Z (forward) or im2col(pad(g)) (backward)
   Buffer w_flipped;   // Wr (forward) or the flipped kernel (backward)
