@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 cxx=${CXX:-g++}
 blas_inc=/usr/include/x86_64-linux-gnu/openblas-pthread
 files=("$@")
-((${#files[@]})) || files=(examples/*.cpp bench/*.cpp)
+((${#files[@]})) || files=(examples/*.cpp examples/*/*.cpp bench/*.cpp)
 defs=()
 [[ -f /usr/include/dnnl.h ]] && defs+=(-DCTNET_USE_DNNL)  # as the CMake target does
+defs+=(-DCTNET_SWEEP_CAPACITY=3)  # examples/dcgan_sweep/capacity.cpp: its largest networks
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for f in "${files[@]}"; do

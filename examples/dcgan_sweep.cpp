@@ -12,15 +12,16 @@
 #include <cstdio>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <dcgan_sweep/train_config.hpp>
+#include <harness/csv_table.hpp>
 #include <harness/flags.hpp>
 #include <harness/gan_run.hpp>
 #include <harness/run.hpp>
 #include <ctnet/data/samples.hpp>
 #include <ctnet/eval/sample_scores.hpp>
-#include <harness/csv_table.hpp>
-#include <ctnet/zoo/report3_dcgan.hpp>
 #include <ctnet/zoo/report3_lenet.hpp>
 
 using namespace ctnet;
@@ -40,14 +41,13 @@ std::vector<std::size_t> parse_list(const std::string& flag, const std::string& 
   return out;
 }
 
-/// Runs `f.template operator()<F, D, V>()` for run-time F, D in 1..3 and V
-/// (virtual batch normalisation).
-template <class Fn>
-History with_config(std::size_t capacity, std::size_t depth, bool vbn, Fn&& f) {
+/// sweep::train_config<F, D, V>(o) for run-time F, D in 1..3 and V (virtual
+/// batch normalisation); the configurations are compiled in dcgan_sweep/.
+History train_config(std::size_t capacity, std::size_t depth, bool vbn, const GanRunOptions& o) {
   History rc;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     ((capacity == I % 9 / 3 + 1 && depth == I % 3 + 1 && vbn == (I >= 9)
-          ? (rc = f.template operator()<I % 9 / 3 + 1, I % 3 + 1, (I >= 9)>(), true)
+          ? (rc = sweep::train_config<I % 9 / 3 + 1, I % 3 + 1, (I >= 9)>(o), true)
           : false) ||
      ...);
   }(std::make_index_sequence<18>{});
@@ -97,10 +97,7 @@ int main(int argc, char** argv) {
           o.common.batch = b;
           o.common.out = fmt::format("{}/F{}-D{}-B{}{}", base.common.out, f, dd, b, vbn ? "-VBN" : "");
           o.title = fmt::format("DCGAN F={} D={} B={}{}", f, dd, b, vbn ? " VBN" : "");
-          const History h = with_config(f, dd, vbn, [&]<std::size_t F, std::size_t D, bool V>() {
-            using namespace zoo::report3;
-            return train_gan<Generator<F, latent_dim, V>, Discriminator<F, D, 1, V>>(o);
-          });
+          const History h = train_config(f, dd, vbn, o);
           double mean_sec = 0.0;
           for (const auto& e : h.epochs) mean_sec += e.seconds / static_cast<double>(h.epochs.size());
           const double dl = h.back()["d_loss"], gl = h.back()["g_loss"];
