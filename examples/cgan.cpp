@@ -26,8 +26,6 @@ int main(int argc, char** argv) {
     d.title = "Conditional GAN";
     const GanRunOptions o = gan_run_options(flags, d, "runs/cgan");
     if (flags.finish()) return 0;
-    if (o.common.dataset == "cifar10")
-      fail("--dataset cifar10: the conditional GAN is for 28x28 grey images; use mnist or fashion");
     namespace r3 = zoo::report3;
     return run_gan<r3::ConditionalGenerator<1>, r3::ConditionalDiscriminator<1, 1>>(o);
   });

@@ -18,10 +18,9 @@ using namespace ctnet;
 int main(int argc, char** argv) {
   return run_main("cnn_classifier", [&]() -> int {
     Flags flags(argc, argv, "Report 1's CNN experiments 1-7 on MNIST (Adam, cross-entropy).");
-    const auto experiment = flags.u64("experiment", 2, "experiment 1-7 of report 1 (7 adds early stopping)", 1);
+    const auto experiment = flags.u64("experiment", 2, "experiment of report 1 (7 adds early stopping)", 1, 7);
     ClassifierRunOptions o = classifier_options(flags, 3, 32, "");
     if (flags.finish()) return 0;
-    if (experiment > 7) fail("--experiment must be 1 to 7, got {}", experiment);
     if (experiment == 7) o.early_stopping = true;
     o.title = fmt::format("Experiment {}", experiment);
     if (o.common.out.empty()) o.common.out = fmt::format("runs/cnn-exp{}", experiment);

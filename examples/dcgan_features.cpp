@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
                                        "a dcgan run's checkpoint (TensorFlow-tutorial form)");
     const std::string data = flags.str("data", "", "directory of MNIST's IDX files (default: data/mnist, $CTNET_DATA)");
     const std::string out = flags.str("out", "runs/dcgan-features", "run directory to write");
-    const std::size_t epochs = flags.u64("epochs", 30, "epochs of the softmax regression", 1);
+    const std::size_t epochs = flags.u64("epochs", 30, "epochs of the softmax regression", 1, 1'000'000);
     const std::uint64_t s = flags.u64("seed", 42, "seed for the labelled subsets and the regression");
     const std::string per_class_text = flags.str("per-class", "100,1000", "labelled images per class, comma-separated");
     if (flags.finish()) return 0;

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     d.beta1 = 0.5;
     d.grid_every = 5;
     d.title = "Report 4 GAN (" + generator + ")";
-    GanRunOptions o = gan_run_options(flags, d, "runs/gan-" + generator);
+    GanRunOptions o = gan_run_options(flags, d, "runs/gan-" + generator, {"mnist", "fashion", "cifar10"});
     if (flags.finish()) return 0;
     namespace r4 = zoo::report4;
     if (o.common.dataset == "cifar10") {

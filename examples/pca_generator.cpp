@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     Flags flags(argc, argv, "Report 3's per-class PCA generator, scored by LeNet for each n.");
     const std::string list = flags.str("components", "1,2,4,8,16,32,64,128,256",
                                        "numbers of principal components, comma-separated");
-    const std::size_t per_class = flags.u64("per-class", 1000, "samples per class for each n", 2);
+    const std::size_t per_class = flags.u64("per-class", 1000, "samples per class for each n", 2, 100'000);
     const std::string classifier = flags.str("classifier", "runs/lenet/lenet.safetensors",
                                              "LeNet checkpoint written by examples/lenet");
     const std::string data = flags.str("data", "", "MNIST directory (default: data/mnist, $CTNET_DATA)");

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
     Flags flags(argc, argv,
                 "A small ResNet (3 stages, global average pooling) on Fashion-MNIST or CIFAR-10 "
                 "(Adam, cross-entropy).");
-    ClassifierRunOptions o = classifier_options(flags, 10, 64, "runs/resnet", "fashion", "cosine");
+    ClassifierRunOptions o = classifier_options(flags, 10, 64, "runs/resnet", "fashion", "cosine",
+                                                {"mnist", "fashion", "cifar10"});
     if (flags.finish()) return 0;
     o.title = "ResNet";
     if (o.common.dataset == "cifar10") return run_classifier<zoo::SmallResNet<32, 32, 3>>(o);

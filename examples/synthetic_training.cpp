@@ -92,17 +92,15 @@ int main(int argc, char** argv) {
     const std::string fractions_text = flags.str("fractions", "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0",
                                                  "real fractions, comma-separated");
     Options o;
-    o.train_size = flags.u64("train-size", o.train_size, "training images per run (real + synthetic)", 10);
-    o.epochs = flags.u64("epochs", o.epochs, "LeNet's epochs per run", 1);
-    o.batch = flags.u64("batch", o.batch, "LeNet's batch size", 1);
+    o.train_size = flags.u64("train-size", o.train_size, "training images per run (real + synthetic)", 10, 60'000);
+    o.epochs = flags.u64("epochs", o.epochs, "LeNet's epochs per run", 1, 1'000'000);
+    o.batch = flags.u64("batch", o.batch, "LeNet's batch size", 1, std::size_t{1} << 20);
     o.seed = flags.u64("seed", o.seed, "seed for the subsets, initialisation and shuffling");
-    o.cls = flags.u64("class", o.cls, "the class trained at --class-fraction in the per-class run");
-    o.class_fraction = flags.real("class-fraction", o.class_fraction, "real fraction of --class");
+    o.cls = flags.u64("class", o.cls, "the class trained at --class-fraction in the per-class run", 0, 9);
+    o.class_fraction = flags.real("class-fraction", o.class_fraction, "real fraction of --class", {0.0, 1.0});
     o.progress = !flags.flag("quiet", "no progress line");
     if (flags.finish()) return 0;
     if (samples.empty() || labels.empty()) fail("--samples and --labels are required");
-    if (o.cls > 9) fail("--class must be 0..9");
-    if (!(o.class_fraction >= 0.0 && o.class_fraction <= 1.0)) fail("--class-fraction must be in [0, 1]");
     std::vector<double> fractions;
     std::stringstream list(fractions_text);
     for (std::string item; std::getline(list, item, ',');) {

@@ -42,14 +42,15 @@ struct ClassifierRunOptions {
 inline ClassifierRunOptions classifier_options(Flags& flags, std::size_t epochs, std::size_t batch,
                                                const std::string& out,
                                                const std::string& dataset = "mnist",
-                                               const std::string& lr_schedule = "constant") {
+                                               const std::string& lr_schedule = "constant",
+                                               const std::vector<std::string>& datasets = grey_datasets) {
   ClassifierRunOptions o;
-  o.common = common_options(flags, epochs, batch, out, dataset);
-  o.lr = flags.real("lr", 1e-3, "Adam learning rate");
+  o.common = common_options(flags, epochs, batch, out, dataset, datasets);
+  o.lr = flags.real("lr", 1e-3, "Adam learning rate", learning_rates);
   o.train_limit = flags.u64("train-limit", 0, "use only the first N training images (0: all)");
   o.early_stopping = flags.flag("early-stopping", "stop when val_loss stops improving");
-  o.min_delta = flags.real("min-delta", 0.01, "early stopping's min_delta");
-  o.patience = flags.u64("patience", 0, "early stopping's patience");
+  o.min_delta = flags.real("min-delta", 0.01, "early stopping's min_delta", {0.0, 10.0});
+  o.patience = flags.u64("patience", 0, "early stopping's patience", 0, 1'000'000);
   o.lr_schedule = flags.choice("lr-schedule", {"constant", "cosine"}, lr_schedule,
                                "learning rate per epoch: constant, or cosine decay to 0");
   return o;

@@ -2,8 +2,10 @@
 // Command-line flags for ctnet's programs: `--name value` or `--name=value`.
 // Every value is checked; a bad or unknown flag is a one-line ctnet::Error.
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -48,31 +50,51 @@ class Flags {
     return it->second;
   }
 
-  /// A non-negative integer flag; `min` is the smallest value accepted.
+  /// A non-negative integer flag in [min, max]; the range is stated in --help
+  /// and in the error for a value outside it.
   std::uint64_t u64(const std::string& name, std::uint64_t fallback, const std::string& help,
-                    std::uint64_t min = 0) {
-    declare(name, "N", fmt::format("{}", fallback), help);
+                    std::uint64_t min = 0,
+                    std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
+    const bool bounded = max != std::numeric_limits<std::uint64_t>::max();
+    const std::string range = bounded ? fmt::format("{} to {}", min, max) : fmt::format("at least {}", min);
+    declare(name, "N", fmt::format("{}", fallback), min > 0 || bounded ? help + ", " + range : help);
     auto it = values_.find(name);
     if (it == values_.end()) return fallback;
     std::uint64_t v = 0;
     const auto& s = it->second;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc::result_out_of_range) fail("--{} must be {} to {}, got {}", name, min, max, s);
+    if (ec == std::errc() && (v < min || v > max)) fail("--{} must be {}, got {}", name, range, s);
     if (ec != std::errc() || p != s.data() + s.size() || s.empty())
       fail("--{} expects a whole number, got '{}'", name, s);
-    if (v < min) fail("--{} must be at least {}, got {}", name, min, s);
     return v;
   }
 
-  /// A real-valued flag.
-  double real(const std::string& name, double fallback, const std::string& help) {
-    declare(name, "X", fmt::format("{:g}", fallback), help);
+  /// The values a real flag accepts: from lo to hi, either end open or
+  /// closed. NaN and infinities are never accepted.
+  struct Interval {
+    double lo, hi;
+    bool open_lo = false, open_hi = false;
+    bool contains(double v) const {
+      return std::isfinite(v) && (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
+    }
+    std::string text() const {
+      return fmt::format("{}{:g}, {:g}{}", open_lo ? '(' : '[', lo, hi, open_hi ? ')' : ']');
+    }
+  };
+
+  /// A real-valued flag within `range`, which --help states.
+  double real(const std::string& name, double fallback, const std::string& help, Interval range) {
+    declare(name, "X", fmt::format("{:g}", fallback), help + ", in " + range.text());
     auto it = values_.find(name);
     if (it == values_.end()) return fallback;
     const auto& s = it->second;
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || s.empty())
+    if ((ec != std::errc() && ec != std::errc::result_out_of_range) || p != s.data() + s.size() || s.empty())
       fail("--{} expects a number, got '{}'", name, s);
+    if (ec == std::errc::result_out_of_range || !range.contains(v))
+      fail("--{} must be in {}, got {}", name, range.text(), s);
     return v;
   }
 

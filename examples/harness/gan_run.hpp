@@ -47,18 +47,20 @@ struct GanRunOptions {
 };
 
 /// Reads the GAN flags. Defaults are the caller's (each report has its own).
-inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, const std::string& out) {
+inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, const std::string& out,
+                                     const std::vector<std::string>& datasets = grey_datasets) {
   GanRunOptions o = defaults;
-  o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out);
-  if (o.common.dataset.empty()) o.common.dataset = "mnist";
-  o.lr_g = f.real("lr-g", defaults.lr_g, "generator's Adam learning rate");
-  o.lr_d = f.real("lr-d", defaults.lr_d, "discriminator's Adam learning rate");
-  o.beta1 = f.real("beta1", defaults.beta1, "Adam's beta1 for both networks");
+  o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out, "mnist", datasets);
+  o.lr_g = f.real("lr-g", defaults.lr_g, "generator's Adam learning rate", learning_rates);
+  o.lr_d = f.real("lr-d", defaults.lr_d, "discriminator's Adam learning rate", learning_rates);
+  o.beta1 = f.real("beta1", defaults.beta1, "Adam's beta1 for both networks", {0.0, 1.0, false, true});
   o.gan.real_label = static_cast<float>(f.real("real-label", defaults.gan.real_label,
-                                               "target for real images (0.9: one-sided label smoothing)"));
+                                               "target for real images (0.9: one-sided label smoothing)",
+                                               {0.0, 1.0, true, false}));
   o.gan.flip_probability = static_cast<float>(
-      f.real("flip", defaults.gan.flip_probability, "probability of flipping each discriminator label"));
-  o.gan.d_steps = f.u64("d-steps", defaults.gan.d_steps, "discriminator steps per generator step", 1);
+      f.real("flip", defaults.gan.flip_probability, "probability of flipping each discriminator label",
+             {0.0, 0.5, false, true}));
+  o.gan.d_steps = f.u64("d-steps", defaults.gan.d_steps, "discriminator steps per generator step", 1, 100);
   const std::string scale = f.choice("scale", {"symmetric", "unit"},
                                      defaults.scale == Scale::symmetric ? "symmetric" : "unit",
                                      "pixel scaling: [-1, 1] or [0, 1]");
@@ -67,17 +69,13 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
                                     defaults.init == Init::normal_002 ? "normal" : "glorot",
                                     "weights: glorot-uniform or N(0, 0.02)");
   o.init = init == "normal" ? Init::normal_002 : Init::glorot_uniform;
-  o.grid_every = f.u64("grid-every", defaults.grid_every, "sample grid every N epochs", 1);
-  o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end");
+  o.grid_every = f.u64("grid-every", defaults.grid_every, "sample grid every N epochs", 1, 1'000'000);
+  o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end", 0, max_samples);
   o.train_limit = f.u64("train-limit", 0, "use only the first N training images (0: all)");
   o.ema = f.real("ema", defaults.ema,
                  "sample from a moving average of G's weights with this decay per step "
-                 "(e.g. 0.999; 0: from G's last weights)");
-  if (o.gan.real_label <= 0.0f || o.gan.real_label > 1.0f)
-    fail("--real-label must be in (0, 1]");
-  if (o.gan.flip_probability < 0.0f || o.gan.flip_probability >= 0.5f)
-    fail("--flip must be in [0, 0.5)");
-  if (!(o.ema >= 0.0 && o.ema < 1.0)) fail("--ema must be in [0, 1)");
+                 "(e.g. 0.999; 0: from G's last weights)",
+                 {0.0, 1.0, false, true});
   return o;
 }
 

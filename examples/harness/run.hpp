@@ -23,6 +23,12 @@
 
 namespace ctnet {
 
+/// The learning rates the examples accept: Adam diverges long before 1.
+inline constexpr Flags::Interval learning_rates{0.0, 1.0, true, false};
+/// The most samples an example writes at the end (`--samples`): 100,000 of
+/// CIFAR-10's size are 1.2 GB of floats.
+inline constexpr std::uint64_t max_samples = 100'000;
+
 /// The flags every ctnet example takes.
 struct CommonOptions {
   std::size_t epochs = 1, batch = 32;
@@ -31,13 +37,18 @@ struct CommonOptions {
   bool resume = false, progress = true;
 };
 
+/// The data sets of 28x28 grey images; the programs whose models also take
+/// CIFAR-10's 32x32 colour images add "cifar10".
+inline const std::vector<std::string> grey_datasets{"mnist", "fashion"};
+
 inline CommonOptions common_options(Flags& flags, std::size_t epochs, std::size_t batch,
-                                    const std::string& out, const std::string& dataset = "mnist") {
+                                    const std::string& out, const std::string& dataset = "mnist",
+                                    const std::vector<std::string>& datasets = grey_datasets) {
   CommonOptions o;
-  o.epochs = flags.u64("epochs", epochs, "number of epochs", 1);
-  o.batch = flags.u64("batch", batch, "mini-batch size", 1);
+  o.epochs = flags.u64("epochs", epochs, "number of epochs", 1, 1'000'000);
+  o.batch = flags.u64("batch", batch, "mini-batch size", 1, std::size_t{1} << 20);
   o.seed = flags.u64("seed", 42, "seed for initialisation, shuffling and dropout");
-  o.dataset = flags.choice("dataset", {"mnist", "fashion", "cifar10"}, dataset, "data set");
+  o.dataset = flags.choice("dataset", datasets, dataset, "data set");
   o.data = flags.str("data", "", "directory of the data set's IDX files (default: data/mnist, $CTNET_DATA)");
   o.out = flags.str("out", out, "run directory to write");
   o.resume = flags.flag("resume", "continue from the run directory's checkpoint");

@@ -41,13 +41,9 @@ struct VaeRunOptions {
 inline VaeRunOptions vae_run_options(Flags& f, const VaeRunOptions& defaults, const std::string& out) {
   VaeRunOptions o = defaults;
   o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out);
-  o.lr = f.real("lr", defaults.lr, "Adam's learning rate");
-  o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end");
-  o.manifold = f.u64("manifold", defaults.manifold, "digits per side of the manifold figure", 2);
-  if (o.common.dataset == "cifar10")
-    fail("--dataset cifar10: the VAEs model 28x28 grey images with a Bernoulli decoder; use mnist "
-         "or fashion");
-  if (!(o.lr > 0.0)) fail("--lr must be positive");
+  o.lr = f.real("lr", defaults.lr, "Adam's learning rate", learning_rates);
+  o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end", 0, max_samples);
+  o.manifold = f.u64("manifold", defaults.manifold, "digits per side of the manifold figure", 2, 100);
   return o;
 }
 

@@ -160,6 +160,38 @@ TEST_CASE("idx: errors name the file and the problem") {
     CHECK(has(msg, dir / "c.gz"));
     CHECK(has(msg, "corrupt gzip"));
   }
+  // Issue 17: sizes declared by a header are checked before anything that
+  // large is read or inflated; gzip as gunzip reads it; no endless devices.
+  SUBCASE("a header declaring more than 2 GiB") {
+    // 2^31 images of 28 x 28 and 1 MB of zeros: refused at the header, with
+    // no more than the 1 MB inflated (the loop stops at the header).
+    write_gzip(dir / "bomb.gz", idx_bytes({1u << 31, 28, 28}, std::vector<std::uint8_t>(1 << 20)));
+    CHECK(has(error_of([&] { ctnet::read_idx(dir / "bomb.gz"); }),
+              "the header declares 2147483648 x 28 x 28 bytes, more than the 2147483648 an IDX file may hold"));
+    write_bytes(dir / "bomb", idx_bytes({1u << 31, 28, 28}, {}));
+    CHECK(has(error_of([&] { ctnet::read_idx(dir / "bomb"); }), "more than the 2147483648"));
+  }
+  SUBCASE("gzip inflates no further than the header declares") {
+    write_gzip(dir / "long.gz", idx_bytes({10}, std::vector<std::uint8_t>(10 << 20)));
+    CHECK(has(error_of([&] { ctnet::read_idx(dir / "long.gz"); }),
+              "expected 10 bytes of data, found more (extra bytes after the data)"));
+  }
+  SUBCASE("gzip members one after another are one file, trailing bytes are not") {
+    const auto all = idx_bytes({6}, pattern(6));
+    write_gzip(dir / "a.gz", {all.begin(), all.begin() + 7});
+    write_gzip(dir / "b.gz", {all.begin() + 7, all.end()});
+    std::ifstream a(dir / "a.gz", std::ios::binary), b(dir / "b.gz", std::ios::binary);
+    std::vector<std::uint8_t> two((std::istreambuf_iterator<char>(a)), {});
+    two.insert(two.end(), std::istreambuf_iterator<char>(b), {});
+    write_bytes(dir / "two.gz", two);
+    CHECK(ctnet::read_idx(dir / "two.gz").data == pattern(6));
+    two.insert(two.end(), {'j', 'u', 'n', 'k'});
+    write_bytes(dir / "junk.gz", two);
+    CHECK(has(error_of([&] { ctnet::read_idx(dir / "junk.gz"); }), "4 bytes after the end of the gzip data"));
+  }
+  SUBCASE("not a regular file") {
+    CHECK(has(error_of([&] { ctnet::read_idx("/dev/zero"); }), "/dev/zero: not a regular file"));
+  }
 }
 
 TEST_CASE("dataset: from_idx scales pixels and checks counts") {

@@ -2,6 +2,7 @@
 // refuse another model, and a resumed run continues exactly.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -132,6 +133,34 @@ TEST_CASE("checkpoint: round trip, another model, a corrupt file") {
                        doctest::Contains("checkpoint of another model: it holds 'Input<28, 28, 1> Conv2D<16, 3, 1, valid>"),
                        Error);
 
+  // The same file with one thing wrong: a tensor of the right count but
+  // another shape, a NaN, malformed counters (issue 17).
+  const auto rewrite = [&](auto&& change) {
+    TensorFile f = read_safetensors(path);
+    change(f);
+    std::vector<TensorView> views;
+    for (const auto& [name, t] : f.tensors) views.push_back({name, t.first, t.second});
+    write_safetensors(dir + "/bad.safetensors", views, f.metadata);
+    return CheckpointReader(dir + "/bad.safetensors");
+  };
+  const std::string kernel = "model/conv2d/kernel";
+  REQUIRE(TensorFile(read_safetensors(path)).tensors.count(kernel) == 1);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.tensors[kernel].first = {16, 1, 3, 3}; }).load_model("model", other),
+                       doctest::Contains("tensor 'model/conv2d/kernel' has shape [16, 1, 3, 3], the model expects [3, 3, 1, 16]"),
+                       Error);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.tensors[kernel].first = {144}; }).load_model("model", other),
+                       doctest::Contains("has shape [144], the model expects [3, 3, 1, 16]"), Error);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.tensors[kernel].second[5] = NAN; }).load_model("model", other),
+                       doctest::Contains("tensor 'model/conv2d/kernel' holds nan at index 5"), Error);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.metadata["optimizer.steps"] = "x"; }).load_optimizer("optimizer", opt2, other),
+                       doctest::Contains("bad.safetensors: the checkpoint's 'optimizer.steps' is 'x', not a whole number"), Error);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.metadata["epoch"] = "-1"; }).count("epoch"),
+                       doctest::Contains("the checkpoint's 'epoch' is '-1', not a whole number"), Error);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.metadata.erase("epoch"); }).count("epoch"),
+                       doctest::Contains("the checkpoint's 'epoch' is '', not a whole number"), Error);
+  CHECK_THROWS_WITH_AS(rewrite([&](TensorFile& f) { f.metadata["best"] = "nan"; }).number("best"),
+                       doctest::Contains("the checkpoint's 'best' is 'nan', not a number"), Error);
+
   // Truncated copy.
   {
     std::ifstream in(path, std::ios::binary);
@@ -249,6 +278,23 @@ TEST_CASE("labels the network cannot output are one error naming label, sample a
                        "the training data: label 7 of sample 17 is not below the network's 5 outputs", Error);
   CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, d, {.epochs = 1, .validation = &bad, .progress = false}),
                        "the validation data: label 7 of sample 17 is not below the network's 5 outputs", Error);
+  // A NaN or an infinity in the data stops fit before any step (issue 17).
+  Dataset nan_pixel = d;
+  nan_pixel.images[3 * 784 + 100] = NAN;
+  const auto before = params_of(net);
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, nan_pixel, {.epochs = 1, .progress = false}),
+                       "the training data: value 100 of sample 3 is nan", Error);
+  nan_pixel.images[3 * 784 + 100] = -INFINITY;
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, d, {.epochs = 1, .validation = &nan_pixel, .progress = false}),
+                       "the validation data: value 100 of sample 3 is -inf", Error);
+  CHECK(params_of(net) == before);
+  // An empty set is an error, not a loss and an accuracy of 0 (issue 17).
+  const Dataset none = subset(d, 0, 0);
+  CHECK_THROWS_WITH_AS(evaluate(net, CategoricalCrossEntropy{}, none), doctest::Contains("evaluate: the data set is empty"), Error);
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, none, {.epochs = 1, .progress = false}),
+                       "fit: no training data", Error);
+  CHECK_THROWS_WITH_AS(fit(net, opt, CategoricalCrossEntropy{}, d, {.epochs = 1, .validation = &none, .progress = false}),
+                       "fit: the validation data is empty", Error);
   // The loss itself never reads past a row either.
   std::vector<float> scratch(5);
   const std::vector<float> p(5, 0.2f);

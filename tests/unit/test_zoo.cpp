@@ -85,6 +85,23 @@ TEST_CASE("flags: values, defaults and one-line errors") {
     auto f = make_flags({"--batch", "0"});
     CHECK_THROWS_WITH_AS(f.u64("batch", 1, "", 1), "--batch must be at least 1, got 0", Error);
   }
+  {  // a range's ends, a number past 2^64, a real out of its interval, NaN, infinity
+    auto f = make_flags({"--a", "7", "--b", "8", "--c", "18446744073709551616", "--d", "0.5",
+                         "--e", "0", "--g", "nan", "--h", "-inf", "--i", "1e999"});
+    CHECK(f.u64("a", 1, "", 1, 7) == 7);
+    CHECK_THROWS_WITH_AS(f.u64("b", 1, "", 1, 7), "--b must be 1 to 7, got 8", Error);
+    CHECK_THROWS_WITH_AS(f.u64("c", 1, ""), "--c must be 0 to 18446744073709551615, got 18446744073709551616", Error);
+    using I = ctnet::Flags::Interval;
+    CHECK(f.real("d", 0.1, "", I{0.0, 0.5}) == 0.5);
+    CHECK_THROWS_WITH_AS(f.real("d", 0.1, "", I{0.0, 0.5, false, true}), "--d must be in [0, 0.5), got 0.5", Error);
+    CHECK_THROWS_WITH_AS(f.real("e", 0.1, "", I{0.0, 1.0, true, false}), "--e must be in (0, 1], got 0", Error);
+    CHECK_THROWS_WITH_AS(f.real("g", 0.1, "", I{0.0, 1.0}), "--g must be in [0, 1], got nan", Error);
+    CHECK_THROWS_WITH_AS(f.real("h", 0.1, "", I{-1e300, 1e300}), "--h must be in [-1e+300, 1e+300], got -inf", Error);
+    CHECK_THROWS_WITH_AS(f.real("i", 0.1, "", I{0.0, 1.0}), "--i must be in [0, 1], got 1e999", Error);
+  }
+  CHECK_THROWS_WITH_AS(ctnet::checked_mul(std::size_t{1} << 63, 2, "samples"),
+                       "samples: 9223372036854775808 x 2 is too large", Error);
+  CHECK(ctnet::checked_mul(3, 5, "x") == 15);
   {
     auto f = make_flags({"--epoch", "3"});
     f.u64("epochs", 1, "");

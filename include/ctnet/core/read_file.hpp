@@ -14,11 +14,14 @@
 namespace ctnet {
 
 /// The bytes of the file at `path`. Throws ctnet::Error ("<path>: file not
-/// found", "is a directory", "cannot open: <reason>", "read error").
+/// found", "is a directory", "not a regular file", "cannot open: <reason>",
+/// "read error").
 inline std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) fail("{}: file not found", path);
   if (std::filesystem::is_directory(path, ec)) fail("{}: is a directory, not a file", path);
+  // A device or a pipe (/dev/zero, /dev/stdin) could be read without end.
+  if (!std::filesystem::is_regular_file(path, ec)) fail("{}: not a regular file", path);
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) fail("{}: cannot open: {}", path, std::strerror(errno));
   std::vector<std::uint8_t> bytes;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -50,6 +51,20 @@ struct Dataset {
     return std::span<const float>(images).subspan(i * sample_size(), sample_size());
   }
 };
+
+/// Throws ctnet::Error naming `role`, the sample and the value when an image
+/// or target value is NaN or infinite: one such value would poison every
+/// weight it reaches, silently.
+inline void check_finite(const Dataset& data, std::string_view role) {
+  const auto check = [&](const std::vector<float>& values, std::size_t per_sample, const char* what) {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!std::isfinite(values[i]))
+        fail("{}: {} {} of sample {} is {}", role, what, per_sample ? i % per_sample : i,
+             per_sample ? i / per_sample : 0, values[i]);
+  };
+  check(data.images, data.sample_size(), "value");
+  check(data.targets, data.target_size, "target value");
+}
 
 /// A copy of images [first, first + count) of `data` (with their labels).
 /// Throws ctnet::Error when the range exceeds the dataset.

@@ -51,7 +51,7 @@ inline std::string mnist_require_file(const std::string& dir, const std::string&
   std::string found = mnist_find_file(dir, names);
   if (found.empty()) {
     std::error_code ec;
-    fail("MNIST file not found in {}{}: looked for {} (scripts/fetch_mnist.sh downloads MNIST; --data-dir picks another directory)",
+    fail("MNIST file not found in {}{}: looked for {} (scripts/fetch_mnist.sh downloads MNIST; a program's --data DIR picks another directory)",
          dir, std::filesystem::is_directory(dir, ec) ? "" : " (no such directory)", mnist_join(names));
   }
   return found;
@@ -105,14 +105,14 @@ inline std::string find_dataset_dir(const std::string& dataset, const std::strin
   std::string hint;
   if (dataset == "fashion") {
     places = {"/usr/share/datasets/fashion-mnist", "data/fashion-mnist"};
-    hint = "install it with 'apt-get install dataset-fashion-mnist' or pass --data-dir";
+    hint = "install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR";
   } else {
     places = {"data/mnist"};
     if (const char* env = std::getenv("CTNET_DATA"); env != nullptr && *env != '\0') {
       places.push_back(env);
       places.push_back((std::filesystem::path(env) / "mnist").string());
     }
-    hint = "run scripts/fetch_mnist.sh, set CTNET_DATA or pass --data-dir";
+    hint = "run scripts/fetch_mnist.sh, set CTNET_DATA or pass --data DIR";
   }
   const auto names = detail::mnist_candidates("train-images", "idx3");
   for (const auto& p : places)

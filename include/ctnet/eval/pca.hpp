@@ -129,8 +129,9 @@ class ClassPca {
               float lo = 0.0f, float hi = 1.0f) const {
     check_components(n);
     const std::size_t d = dim();
-    if (out.size() != count * d)
-      fail("ClassPca::sample: room for {} values, {} samples need {}", out.size(), count, count * d);
+    const std::size_t values = checked_mul(count, d, "ClassPca::sample");
+    if (out.size() != values)
+      fail("ClassPca::sample: room for {} values, {} samples need {}", out.size(), count, values);
     const auto var = variances(c);
     std::vector<float> z(count * n);
     for (std::size_t s = 0; s < count; ++s)
@@ -152,11 +153,11 @@ class ClassPca {
                    float hi = 1.0f) const {
     const std::size_t d = dim();
     Dataset out;
-    out.count = per_class * classes_;
+    out.count = checked_mul(per_class, classes_, "ClassPca::generate");
     out.height = height_;
     out.width = width_;
     out.channels = channels_;
-    out.images.resize(out.count * d);
+    out.images.resize(checked_mul(out.count, d, "ClassPca::generate"));
     out.labels.resize(out.count);
     Rng rng(seed);
     std::vector<float> block(per_class * d);

@@ -5,6 +5,10 @@
 // and checked on load: loading into a model of another architecture fails
 // with a one-line error naming both.
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstddef>
 #include <map>
 #include <span>
@@ -98,7 +102,7 @@ class CheckpointReader {
       const auto names = layer_names<Net>();
       net.visit_params_indexed([&](std::size_t layer, const ParamRef& p) {
         const std::string name = prefix + "/" + names[layer] + "/" + std::string(p.role);
-        copy_tensor(name, p.value);
+        copy_tensor(name, p.value, {p.shape.data(), p.rank});
       });
     }
   }
@@ -116,7 +120,7 @@ class CheckpointReader {
     if (get(prefix + ".optimizer") != Opt::name)
       fail("{}: holds no {} state under '{}'", path_, Opt::name, prefix);
     opt.prepare(net);
-    opt.t = std::stoull(get(prefix + ".steps"));
+    opt.t = count(prefix + ".steps");
     opt.visit_state([&](const std::string& name, Buffer& b) {
       copy_tensor(prefix + "/" + name, as_span(b));
     });
@@ -127,15 +131,45 @@ class CheckpointReader {
     auto it = file_.metadata.find(key);
     return it == file_.metadata.end() ? std::string() : it->second;
   }
+  /// The number under `key` (infinities allowed: a best loss not yet seen);
+  /// a missing, malformed or NaN value is one line naming the file and key.
+  double number(const std::string& key) const {
+    const std::string v = get(key);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || end != v.c_str() + v.size() || std::isnan(x))
+      fail("{}: the checkpoint's '{}' is '{}', not a number", path_, key, v);
+    return x;
+  }
+  /// The whole number under `key` (an epoch, a step count), as number().
+  std::uint64_t count(const std::string& key) const {
+    const std::string v = get(key);
+    std::uint64_t out = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+      fail("{}: the checkpoint's '{}' is '{}', not a whole number", path_, key, v);
+    return out;
+  }
   const TensorFile& file() const { return file_; }
 
  private:
-  void copy_tensor(const std::string& name, std::span<float> out) const {
+  // A parameter's shape must be the model's (a [64, 1, 3, 3] tensor is not a
+  // [3, 3, 1, 64] kernel, though the counts agree); optimizer state, stored
+  // flat, only its count. Every value must be finite: a NaN would train on.
+  void copy_tensor(const std::string& name, std::span<float> out,
+                   std::span<const std::size_t> shape = {}) const {
     auto it = file_.tensors.find(name);
     if (it == file_.tensors.end()) fail("{}: tensor '{}' is missing", path_, name);
-    const auto& data = it->second.second;
+    const auto& [have_shape, data] = it->second;
+    if (!shape.empty() && !std::equal(shape.begin(), shape.end(), have_shape.begin(), have_shape.end()))
+      fail("{}: tensor '{}' has shape {}, the model expects {}", path_, name,
+           detail::st_shape_string(have_shape),
+           detail::st_shape_string(std::vector<std::size_t>(shape.begin(), shape.end())));
     if (data.size() != out.size())
       fail("{}: tensor '{}' holds {} values, the model expects {}", path_, name, data.size(), out.size());
+    const auto bad = std::find_if(data.begin(), data.end(), [](float v) { return !std::isfinite(v); });
+    if (bad != data.end())
+      fail("{}: tensor '{}' holds {} at index {}", path_, name, *bad, bad - data.begin());
     std::copy(data.begin(), data.end(), out.begin());
   }
 

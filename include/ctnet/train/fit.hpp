@@ -86,15 +86,6 @@ inline void require_figure(const FitState& s, const std::string& figure, const c
     fail("{} monitors {}, but fit has no validation data (.validation or .validation_split)", who, figure);
 }
 
-/// A number kept in a checkpoint's metadata; an error naming the key otherwise.
-inline double parse_number(const CheckpointReader& r, const std::string& key) {
-  const std::string v = r.get(key);
-  char* end = nullptr;
-  const double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || end != v.c_str() + v.size()) fail("the checkpoint's '{}' is '{}', not a number", key, v);
-  return x;
-}
-
 /// A training step: trains on one batch (the sample indices `idx` of `data`)
 /// and reports its figures; names its networks and optimizers (checkpoints,
 /// dropout seeds, learning-rate schedules). May also have `check(data, role)`,
@@ -109,16 +100,6 @@ concept TrainingStep = requires(S& s, const Dataset& d, std::span<const std::siz
 };
 
 namespace detail {
-
-inline std::uint64_t parse_count(const CheckpointReader& r, const std::string& key,
-                                 const std::string& path) {
-  const std::string v = r.get(key);
-  std::uint64_t out = 0;
-  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size())
-    fail("{}: the resume record's '{}' is '{}', not a whole number", path, key, v);
-  return out;
-}
 
 /// "loss 0.1234  accuracy 0.9876", each name after `prefix`.
 inline std::string format_metrics(const Metrics& m, std::string_view prefix = {}) {
@@ -168,9 +149,9 @@ void restore(Step& step, FitState& st, History& history, Callbacks&... callbacks
   ([&] { if constexpr (requires { callbacks.load(r); }) callbacks.load(r); }(), ...);
   for (std::size_t i = 0; i < st.learning_rates.size(); ++i) {  // a callback may have changed them
     const std::string lr = r.get(fmt::format("learning_rate.{}", i));
-    if (!lr.empty()) *st.learning_rates[i] = static_cast<float>(parse_number(r, fmt::format("learning_rate.{}", i)));
+    if (!lr.empty()) *st.learning_rates[i] = static_cast<float>(r.number(fmt::format("learning_rate.{}", i)));
   }
-  st.first_epoch = parse_count(r, "epoch", o.backup);
+  st.first_epoch = r.count("epoch");
   if (!r.get("history").empty()) history = History::from_json(r.get("history"), o.backup);
   if (o.progress) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
   if (r.get("stopped") == "1") {
@@ -227,6 +208,8 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
   if (held > 0) split = subset(train, count, held);
   const Dataset* val = o.validation ? o.validation : (split ? &*split : nullptr);
 
+  check_finite(train, "the training data");
+  if (val) check_finite(*val, "the validation data");
   if constexpr (requires { step.check(train, "the training data"); }) {
     step.check(train, "the training data");
     if (val) step.check(*val, "the validation data");
@@ -267,7 +250,7 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       for (const auto& x : m)
         if (x.weight > 0.0 && !std::isfinite(x.value))
           fail("training diverged: {} is {} at epoch {}, step {}{}", x.name, x.value, epoch + 1, s + 1,
-               o.backup.empty() || epoch == 0
+               o.backup.empty() || epoch == 0 || !std::filesystem::exists(o.backup)
                    ? std::string()
                    : fmt::format("; {} holds the state after epoch {}", o.backup, epoch));
       running.add(m);

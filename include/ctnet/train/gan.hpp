@@ -49,7 +49,10 @@ inline constexpr std::size_t condition_size = [] {
 /// Writes one-hot rows (n x k) for `labels`.
 inline void one_hot(std::span<const std::uint8_t> labels, std::size_t k, std::span<float> out) {
   std::fill(out.begin(), out.begin() + static_cast<long>(labels.size() * k), 0.0f);
-  for (std::size_t i = 0; i < labels.size(); ++i) out[i * k + labels[i]] = 1.0f;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] >= k) fail("label {} of sample {} is not below the {} classes", labels[i], i, k);
+    out[i * k + labels[i]] = 1.0f;
+  }
 }
 
 /// Forward of a plain or a conditional network (`cond`: one-hot rows, ignored
@@ -204,7 +207,7 @@ void generate(G& gen, std::uint64_t seed, std::size_t count, std::span<float> ou
   if (batch == 0) fail("generate: the batch size must be positive");
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
   constexpr std::size_t k = condition_size<G>;
-  if (out.size() < count * sample) fail("generate: output buffer too small");
+  if (out.size() < checked_mul(count, sample, "generate")) fail("generate: output buffer too small");
   if (k > 0 && labels.size() < count) fail("generate: a conditional generator needs a label per sample");
   Rng rng(seed);
   std::vector<float> z(batch * latent), c(batch * k);
@@ -223,7 +226,7 @@ template <class G>
 std::vector<float> latent_walk(G& gen, std::uint64_t seed, std::size_t rows, std::size_t cols) {
   constexpr std::size_t latent = G::input_shape::size, sample = G::output_shape::size;
   Rng rng(seed);
-  std::vector<float> a(latent), b(latent), z(rows * cols * latent);
+  std::vector<float> a(latent), b(latent), z(checked_mul(checked_mul(rows, cols, "latent_walk"), latent, "latent_walk"));
   for (std::size_t r = 0; r < rows; ++r) {
     sample_noise(rng, a);
     sample_noise(rng, b);

@@ -52,7 +52,9 @@ void check_supervised_data(const Dataset& data, std::string_view role) {
 template <class Net, Loss L>
 Metrics evaluate(Net& net, const L& loss, const Dataset& data, std::size_t batch = 32) {
   if (batch == 0) fail("the batch size must be positive");
+  if (data.count == 0) fail("evaluate: the data set is empty (a loss and an accuracy of no samples are not 0)");
   check_supervised_data<Net, L>(data, "evaluate");
+  check_finite(data, "evaluate");
   constexpr std::size_t in = Net::input_shape::size, k = Net::output_shape::size;
   net.reserve(batch);
   std::vector<float> scratch(batch * k);
@@ -70,7 +72,7 @@ Metrics evaluate(Net& net, const L& loss, const Dataset& data, std::size_t batch
              static_cast<double>(n);
     }
   }
-  const double count = static_cast<double>(std::max<std::size_t>(data.count, 1));
+  const double count = static_cast<double>(data.count);
   Metrics m{{"loss", sum / count}};
   if constexpr (takes_labels<L>) m.add("accuracy", static_cast<double>(correct) / count);
   return m;

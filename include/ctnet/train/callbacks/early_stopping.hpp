@@ -41,8 +41,8 @@ struct EarlyStopping {
   }
   void load(const CheckpointReader& r) {
     if (r.get("early_stopping.best").empty()) return;  // a record written without early stopping
-    best = parse_number(r, "early_stopping.best");
-    wait = static_cast<std::size_t>(parse_number(r, "early_stopping.wait"));
+    best = r.number("early_stopping.best");
+    wait = r.count("early_stopping.wait");
   }
 };
 

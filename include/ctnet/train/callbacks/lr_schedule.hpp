@@ -40,7 +40,7 @@ struct LearningRateScheduler {
     for (std::size_t i = 0;; ++i) {
       const std::string key = fmt::format("lr_schedule.base.{}", i);
       if (r.get(key).empty()) break;
-      loaded.push_back(static_cast<float>(parse_number(r, key)));
+      loaded.push_back(static_cast<float>(r.number(key)));
     }
     if (!loaded.empty()) base = std::move(loaded);
   }

@@ -41,7 +41,7 @@ struct ModelCheckpoint {
   }
   void load(const CheckpointReader& r) {
     const std::string v = r.get("model_checkpoint.best." + path);
-    if (!v.empty()) best = parse_number(r, "model_checkpoint.best." + path);
+    if (!v.empty()) best = r.number("model_checkpoint.best." + path);
   }
 };
 
