@@ -3,11 +3,9 @@
 // of 3073-byte records, one label byte (0..9) then 3072 pixel bytes: the
 // 32x32 red plane, then green, then blue, each row-major. ctnet keeps images
 // channels-last, so the planes are interleaved on load.
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -15,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
+#include <ctnet/core/read_file.hpp>
 #include <ctnet/data/dataset.hpp>
 
 namespace ctnet {
@@ -25,24 +24,14 @@ inline constexpr std::size_t cifar_side = 32;
 inline constexpr std::size_t cifar_plane = cifar_side * cifar_side;
 inline constexpr std::size_t cifar_record = 1 + 3 * cifar_plane;
 
-// Appends the records of one batch file to `out` (whose shape is already set).
-inline void cifar_append_batch(const std::string& path, Scale scale, Dataset& out) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    fail("{}: {}", path, std::filesystem::exists(path, ec) ? "not a regular file" : "file not found");
-  const auto size = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
-  if (ec) fail("{}: cannot read its size: {}", path, ec.message());
+// Appends the records of one batch file's bytes to `out` (whose shape is
+// already set); `path` names the input in errors.
+inline void cifar_append_records(std::span<const std::uint8_t> bytes, const std::string& path, Scale scale,
+                                 Dataset& out) {
+  const std::size_t size = bytes.size();
   if (size == 0 || size % cifar_record != 0)
     fail("{}: size {} bytes is not a positive multiple of {} (a CIFAR-10 record is 1 label byte + 3072 pixel bytes)",
          path, size, cifar_record);
-  std::vector<std::uint8_t> bytes(size);
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) fail("{}: cannot open: {}", path, std::strerror(errno));
-  const std::size_t got = std::fread(bytes.data(), 1, size, f);
-  std::fclose(f);
-  if (got != size)
-    fail("{}: truncated: expected {} bytes, read {}", path, size, got);
-
   const std::size_t n = size / cifar_record;
   const std::size_t first = out.count;
   out.count += n;
@@ -59,6 +48,11 @@ inline void cifar_append_batch(const std::string& path, Scale scale, Dataset& ou
     for (std::size_t p = 0; p < cifar_plane; ++p)
       for (std::size_t c = 0; c < 3; ++c) dst[p * 3 + c] = table[rec[1 + c * cifar_plane + p]];
   }
+}
+
+// Appends the records of the batch file at `path`.
+inline void cifar_append_batch(const std::string& path, Scale scale, Dataset& out) {
+  cifar_append_records(read_file_bytes(path), path, scale, out);
 }
 
 inline Dataset cifar_empty() {
@@ -78,6 +72,14 @@ inline Dataset cifar_empty() {
 inline Dataset load_cifar10_batch(const std::string& path, Scale scale) {
   Dataset d = detail::cifar_empty();
   detail::cifar_append_batch(path, scale, d);
+  return d;
+}
+
+/// The records of one CIFAR-10 batch file's bytes, as load_cifar10_batch;
+/// `name` names the input in errors.
+inline Dataset parse_cifar10_batch(std::span<const std::uint8_t> bytes, const std::string& name, Scale scale) {
+  Dataset d = detail::cifar_empty();
+  detail::cifar_append_records(bytes, name, scale, d);
   return d;
 }
 

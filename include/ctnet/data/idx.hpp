@@ -137,22 +137,13 @@ inline std::vector<std::uint8_t> idx_gunzip(const std::vector<std::uint8_t>& in,
   return out;
 }
 
-// Whole file into memory; gunzips when the file starts with 1f 8b.
-inline std::vector<std::uint8_t> idx_read_bytes(const std::string& path) {
-  std::vector<std::uint8_t> bytes = read_file_bytes(path);
-  const bool gzip = bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
-  return gzip ? idx_gunzip(bytes, path) : bytes;
-}
-
 }  // namespace detail
 
-/// Reads an IDX file of unsigned bytes, plain or gzip-compressed (one or more
-/// members). Throws ctnet::Error (one line naming the file) when the file is
-/// missing or not a regular file, has a wrong magic number or element type,
-/// declares more than 2 GiB, is truncated or has extra bytes, or is corrupt
-/// gzip.
-inline IdxArray read_idx(const std::string& path) {
-  std::vector<std::uint8_t> bytes = detail::idx_read_bytes(path);
+/// The IDX array in `bytes` (a file's contents, plain or gzip-compressed:
+/// gzip is recognised by its 1f 8b magic). `path` names the input in errors.
+/// Throws ctnet::Error as read_idx does.
+inline IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& path) {
+  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) bytes = detail::idx_gunzip(bytes, path);
   const auto h = detail::idx_header(bytes, path);
   if (!h) {
     if (bytes.size() < 4) fail("{}: truncated: {} bytes, too short for an IDX header", path, bytes.size());
@@ -166,6 +157,13 @@ inline IdxArray read_idx(const std::string& path) {
   bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(h->header));
   return {h->dims, std::move(bytes)};
 }
+
+/// Reads an IDX file of unsigned bytes, plain or gzip-compressed (one or more
+/// members). Throws ctnet::Error (one line naming the file) when the file is
+/// missing or not a regular file, has a wrong magic number or element type,
+/// declares more than 2 GiB, is truncated or has extra bytes, or is corrupt
+/// gzip.
+inline IdxArray read_idx(const std::string& path) { return parse_idx(read_file_bytes(path), path); }
 
 /// Writes `array` as a plain (uncompressed) unsigned-byte IDX file. The bytes
 /// go to `path + ".tmp"`, which is synced and renamed over `path`, so a

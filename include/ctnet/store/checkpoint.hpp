@@ -82,7 +82,9 @@ class CheckpointWriter {
 /// Reads a checkpoint and restores networks and optimizers from it.
 class CheckpointReader {
  public:
-  explicit CheckpointReader(std::string path) : path_(std::move(path)), file_(read_safetensors(path_)) {
+  explicit CheckpointReader(std::string path) : CheckpointReader(path, read_safetensors(path)) {}
+  /// A checkpoint already read (`parse_safetensors`); `name` names it in errors.
+  CheckpointReader(std::string name, TensorFile file) : path_(std::move(name)), file_(std::move(file)) {
     if (get("format") != "ctnet-checkpoint-1")
       fail("{}: not a ctnet checkpoint (no format ctnet-checkpoint-1 in its metadata)", path_);
   }

@@ -114,14 +114,13 @@ inline void write_safetensors(const std::string& path, std::span<const TensorVie
   write_file_atomic(path, bytes);
 }
 
-/// Reads a safetensors file of F32 tensors. Throws ctnet::Error, one line
-/// naming the file, when it is missing, shorter than 8 bytes, its header
+/// The F32 tensors and metadata of a safetensors file's bytes; `path` names
+/// the input in errors. Throws ctnet::Error, one line naming it, when it is
+/// missing (read_safetensors), shorter than 8 bytes, its header
 /// length runs past the end, its header is not valid JSON (or not the
 /// safetensors layout), a tensor's dtype is not F32, or a tensor's offsets
 /// are out of range or do not match its shape.
-inline TensorFile read_safetensors(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
-
+inline TensorFile parse_safetensors(std::span<const std::uint8_t> bytes, const std::string& path) {
   if (bytes.size() < 8)
     fail("{}: not a safetensors file: {} bytes, shorter than the 8-byte header length", path, bytes.size());
   std::uint64_t n = 0;
@@ -191,5 +190,8 @@ inline TensorFile read_safetensors(const std::string& path) {
   }
   return out;
 }
+
+/// Reads the safetensors file at `path` (parse_safetensors of its bytes).
+inline TensorFile read_safetensors(const std::string& path) { return parse_safetensors(read_file_bytes(path), path); }
 
 }  // namespace ctnet
