@@ -2,16 +2,20 @@
 // refuse another model, and a resumed run continues exactly.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 
 #include <ctnet/ctnet.hpp>
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/store/checkpoint.hpp>
 #include <ctnet/train/callbacks/early_stopping.hpp>
+#include <ctnet/train/memory.hpp>
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/supervised.hpp>
 
@@ -454,4 +458,82 @@ TEST_CASE("a learning-rate schedule resumes where it was: the same rates as a ru
   REQUIRE(resumed.size() == 2);
   CHECK(resumed[0] == doctest::Approx(straight[2]));
   CHECK(resumed[1] == doctest::Approx(straight[3]));
+}
+
+TEST_CASE("a batch too big for the memory left is one error saying how much it needs") {
+  using Net = Sequential<Input<28, 28, 1>, Conv2D<8, 3>, ReLU, Flatten, Dense<10>, Softmax>;
+  auto net = Net::make(seed{1});
+  // 26 x 26 x 8 activations, 10 outputs, the input: three copies of floats per sample
+  const std::size_t per_sample = training_bytes(net, 1);
+  CHECK(per_sample >= 3 * 4 * (26 * 26 * 8 + 10));
+  CHECK(training_bytes(net, 1000) == 1000 * per_sample);
+  CHECK(training_bytes(net, std::size_t{1} << 62) == std::numeric_limits<std::size_t>::max());
+
+  // Under an address-space limit 200 MB above what the process uses now.
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+  const std::size_t vm = detail::read_number_after("/proc/self/status", "VmSize:", 1024);
+  REQUIRE(vm != std::numeric_limits<std::size_t>::max());
+  rlimit low = old;
+  low.rlim_cur = vm + (std::size_t{200} << 20);
+  REQUIRE(setrlimit(RLIMIT_AS, &low) == 0);
+  const std::size_t avail = available_memory();
+  std::string msg;
+  try {
+    check_fits(std::size_t{3} << 30, 4096);
+  } catch (const Error& e) {
+    msg = e.what();
+  }
+  setrlimit(RLIMIT_AS, &old);
+  CHECK(avail <= (std::size_t{200} << 20));
+  CHECK(msg == "a batch of 4096 needs about 3.2 GB of training buffers, more than the 0.2 GB this process can "
+               "still get; use a smaller batch");
+  CHECK_NOTHROW(check_fits(1 << 20, 1));
+}
+
+namespace {
+// A step whose loss climbs by 0.1 a step (its network is never updated).
+struct Climbing {
+  using Net = Sequential<Input<1>, Dense<1>>;
+  Net net = Net::make(seed{1});
+  double loss = 1.0;
+  Metrics train_batch(const Dataset&, std::span<const std::size_t>, StepContext&) {
+    Metrics r;
+    r.add("loss", loss += 0.1);
+    return r;
+  }
+  template <class F>
+  void visit_networks(F&& f) { f("net", net); }
+  template <class F>
+  void visit_optimizers(F&&) {}
+};
+}  // namespace
+
+TEST_CASE("a loss that grows to over 4 times its start stops the run, naming epoch and step") {
+  LossWatch w;
+  Metrics m;
+  m.add("loss", 2.3);
+  for (int i = 0; i < 100; ++i) CHECK(w.add(m).empty());
+  Metrics high;
+  high.add("loss", 9.0);  // under 4 x 2.3 = 9.2
+  for (int i = 0; i < 100; ++i) CHECK(w.add(high).empty());
+  Metrics higher;
+  higher.add("loss", 9.5);
+  for (int i = 0; i < 99; ++i) CHECK(w.add(higher).empty());
+  CHECK(w.add(higher) ==
+        "the loss's mean over the last 100 steps, 9.5, is over 4 times its mean over the first 100, 2.3; "
+        "lower the learning rate");
+  Metrics gan;  // a GAN's figures are not watched
+  gan.add("g_loss", 1e6);
+  CHECK(w.add(gan).empty());
+
+  // Through fit.
+  Climbing climbing;
+  Dataset d;
+  d.count = 1000;
+  d.height = d.width = d.channels = 1;
+  d.images.assign(1000, 0.5f);
+  CHECK_THROWS_WITH_AS(fit(climbing, d, {.epochs = 1, .batch = 1, .progress = false}),
+                       doctest::Contains("training diverged at epoch 1, step 300: the loss's mean over the last 100 steps"),
+                       Error);
 }

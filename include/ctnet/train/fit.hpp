@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <functional>
 #include <map>
 #include <optional>
@@ -30,7 +31,9 @@
 #include <ctnet/data/dataset.hpp>
 #include <ctnet/store/checkpoint.hpp>
 #include <ctnet/model/composite.hpp>
+#include <ctnet/train/divergence.hpp>
 #include <ctnet/train/history.hpp>
+#include <ctnet/train/memory.hpp>
 #include <ctnet/train/metrics.hpp>
 #include <ctnet/train/progress.hpp>
 
@@ -216,6 +219,14 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
   }
   constexpr bool validates = requires { step.validate(train, o); };
   if (val && !validates) fail("fit: validation data given, but this step does not validate");
+  // The buffers of the largest batch the run passes, estimated before they exist.
+  const std::size_t widest = std::max(std::min(o.batch, count),
+                                      val ? std::min(o.validation_batch_size(), val->count) : 0);
+  std::size_t need = 0;
+  step.visit_networks([&](const char*, auto& net) {
+    if (__builtin_add_overflow(need, training_bytes(net, widest), &need)) need = std::numeric_limits<std::size_t>::max();
+  });
+  check_fits(need, widest);
   if constexpr (requires { step.reserve(o.batch); }) step.reserve(std::min(o.batch, count));
 
   History history;
@@ -232,6 +243,7 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
   ([&] { if constexpr (requires { callbacks.on_train_begin(st); }) callbacks.on_train_begin(st); }(), ...);
   Batcher batcher(count, o.batch, o.seed);
   RunningMeans running;
+  LossWatch watch;
   for (std::size_t epoch = st.first_epoch; epoch < o.epochs && !st.stop; ++epoch) {
     st.epoch = epoch;
     batcher.start_epoch(epoch);
@@ -247,12 +259,20 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       st.step = s;
       StepContext ctx{rng, epoch, s};
       const Metrics m = step.train_batch(train, idx, ctx);
+      const auto diverged = [&](const std::string& what) {
+        std::string where;
+        step.visit_networks([&](const char* name, auto& net) {
+          if (where.empty()) where = first_non_finite(net, name);
+        });
+        fail("training diverged at epoch {}, step {}: {}{}{}", epoch + 1, s + 1, what,
+             where.empty() ? std::string() : "; first non-finite: " + where,
+             o.backup.empty() || epoch == 0 || !std::filesystem::exists(o.backup)
+                 ? std::string()
+                 : fmt::format("; {} holds the state after epoch {}", o.backup, epoch));
+      };
       for (const auto& x : m)
-        if (x.weight > 0.0 && !std::isfinite(x.value))
-          fail("training diverged: {} is {} at epoch {}, step {}{}", x.name, x.value, epoch + 1, s + 1,
-               o.backup.empty() || epoch == 0 || !std::filesystem::exists(o.backup)
-                   ? std::string()
-                   : fmt::format("; {} holds the state after epoch {}", o.backup, epoch));
+        if (x.weight > 0.0 && !std::isfinite(x.value)) diverged(fmt::format("{} is {}", x.name, x.value));
+      if (const std::string why = watch.add(m); !why.empty()) diverged(why);
       running.add(m);
       seen += idx.size();
       progress.update(seen, [&] { return detail::format_metrics(running.means()); });
