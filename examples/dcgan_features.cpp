@@ -8,7 +8,6 @@
 //
 // Prints one line per (input, labels per class) and writes features.csv.
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -75,15 +74,9 @@ int main(int argc, char** argv) {
     const std::string out = flags.str("out", "runs/dcgan-features", "run directory to write");
     const std::size_t epochs = flags.u64("epochs", 30, "epochs of the softmax regression", 1, 1'000'000);
     const std::uint64_t s = flags.u64("seed", 42, "seed for the labelled subsets and the regression");
-    const std::string per_class_text = flags.str("per-class", "100,1000", "labelled images per class, comma-separated");
+    const std::vector<std::size_t> per_class =
+        flags.u64_list("per-class", "100,1000", "labelled images per class", 1, 60'000);
     if (flags.finish()) return 0;
-    std::vector<std::size_t> per_class;
-    std::stringstream list(per_class_text);
-    for (std::string item; std::getline(list, item, ',');) {
-      if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || std::stoull(item) == 0)
-        fail("--per-class expects positive whole numbers separated by commas, got '{}'", per_class_text);
-      per_class.push_back(std::stoull(item));
-    }
 
     using D = zoo::report2::Discriminator;
     using Features = FeatureClassifier<D, D::depth - 1>;  // all but the last Dense

@@ -10,7 +10,6 @@
 //   dcgan_sweep --capacities 1 --depths 1,2 --batches 64 --epochs 2 --train-limit 6000
 //   dcgan_sweep --capacities 1 --depths 1 --batches 32 --vbn   (the report's VBN run)
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,19 +26,6 @@
 using namespace ctnet;
 
 namespace {
-
-std::vector<std::size_t> parse_list(const std::string& flag, const std::string& text,
-                                    std::size_t lo, std::size_t hi) {
-  std::vector<std::size_t> out;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');) {
-    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoull(item) < lo || std::stoull(item) > hi)
-      fail("--{} expects whole numbers in {}..{} separated by commas, got '{}'", flag, lo, hi, text);
-    out.push_back(std::stoull(item));
-  }
-  return out;
-}
 
 /// sweep::train_config<F, D, V>(o) for run-time F, D in 1..3 and V (virtual
 /// batch normalisation); the configurations are compiled in dcgan_sweep/.
@@ -59,9 +45,9 @@ History train_config(std::size_t capacity, std::size_t depth, bool vbn, const Ga
 int main(int argc, char** argv) {
   return run_main("dcgan_sweep", [&]() -> int {
     Flags flags(argc, argv, "Report 3's DCGAN sweep over capacity F, discriminator depth D and batch B.");
-    const std::string capacities = flags.str("capacities", "1,2,3", "values of F, comma-separated (1..3)");
-    const std::string depths = flags.str("depths", "1,2,3", "values of D, comma-separated (1..3)");
-    const std::string batches = flags.str("batches", "32,64,128", "batch sizes, comma-separated");
+    const auto fs = flags.u64_list("capacities", "1,2,3", "values of F", 1, 3);
+    const auto ds = flags.u64_list("depths", "1,2,3", "values of D", 1, 3);
+    const auto bs = flags.u64_list("batches", "32,64,128", "batch sizes", 1, 100000);
     const std::string classifier = flags.str("classifier", "runs/lenet/lenet.safetensors",
                                              "LeNet checkpoint written by examples/lenet");
     const bool vbn = flags.flag("vbn", "virtual batch normalisation: statistics from a random half of each batch");
@@ -76,9 +62,6 @@ int main(int argc, char** argv) {
     if (flags.finish()) return 0;
     if (base.common.dataset != "mnist") fail("--dataset: the sweep is scored by a MNIST LeNet; use mnist");
     if (base.samples < 2) fail("--samples must be at least 2: the samples are scored");
-    const auto fs = parse_list("capacities", capacities, 1, 3);
-    const auto ds = parse_list("depths", depths, 1, 3);
-    const auto bs = parse_list("batches", batches, 1, 100000);
 
     using zoo::report3::LeNet;
     constexpr std::size_t k = zoo::report3::lenet_feature_layers;

@@ -18,7 +18,6 @@
 // one direction, a clear digit; with more, Gaussian noise in every
 // direction makes it less digit-like).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -45,23 +44,6 @@ using zoo::report3::LeNet;
 
 namespace {
 
-// "1,2,4" -> {1, 2, 4}; each in [0, max].
-std::vector<std::size_t> parse_counts(const std::string& list, std::size_t max) {
-  std::vector<std::size_t> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t end = std::min(list.find(',', start), list.size());
-    const std::string item = list.substr(start, end - start);
-    std::size_t v = 0;
-    const auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-    if (item.empty() || ec != std::errc() || p != item.data() + item.size() || v > max)
-      fail("--components expects numbers 0..{} separated by commas, got '{}'", max, list);
-    out.push_back(v);
-    start = end + 1;
-  }
-  return out;
-}
-
 // The first per_class images of each class, in the order 0, 1, ..., 9, 0, 1, ...
 Dataset first_of_each_class(const Dataset& data, std::size_t per_class, std::size_t classes) {
   std::vector<std::vector<std::size_t>> index(classes);
@@ -86,8 +68,8 @@ Dataset first_of_each_class(const Dataset& data, std::size_t per_class, std::siz
 int main(int argc, char** argv) {
   return run_main("pca_generator", [&]() -> int {
     Flags flags(argc, argv, "Report 3's per-class PCA generator, scored by LeNet for each n.");
-    const std::string list = flags.str("components", "1,2,4,8,16,32,64,128,256",
-                                       "numbers of principal components, comma-separated");
+    const std::vector<std::size_t> counts =
+        flags.u64_list("components", "1,2,4,8,16,32,64,128,256", "numbers of principal components", 0, 28 * 28);
     const std::size_t per_class = flags.u64("per-class", 1000, "samples per class for each n", 2, 100'000);
     const std::string classifier = flags.str("classifier", "runs/lenet/lenet.safetensors",
                                              "LeNet checkpoint written by examples/lenet");
@@ -98,7 +80,6 @@ int main(int argc, char** argv) {
     const std::string mode = flags.choice("mode", {"sample", "reconstruct"}, "sample",
                                           "draw samples, or reconstruct training images");
     if (flags.finish()) return 0;
-    const std::vector<std::size_t> counts = parse_counts(list, 28 * 28);
 
     constexpr std::size_t K = zoo::report3::lenet_feature_layers;
     auto judge = FeatureClassifier<LeNet, K>::load(classifier);

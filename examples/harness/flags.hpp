@@ -1,6 +1,7 @@
 #pragma once
 // Command-line flags for ctnet's programs: `--name value` or `--name=value`.
 // Every value is checked; a bad or unknown flag is a one-line ctnet::Error.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -60,14 +61,42 @@ class Flags {
     declare(name, "N", fmt::format("{}", fallback), min > 0 || bounded ? help + ", " + range : help);
     auto it = values_.find(name);
     if (it == values_.end()) return fallback;
-    std::uint64_t v = 0;
     const auto& s = it->second;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc::result_out_of_range) fail("--{} must be {} to {}, got {}", name, min, max, s);
-    if (ec == std::errc() && (v < min || v > max)) fail("--{} must be {}, got {}", name, range, s);
-    if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-      fail("--{} expects a whole number, got '{}'", name, s);
-    return v;
+    const auto v = whole_number(s, min, max);
+    if (v.error == Whole::too_big) fail("--{} must be {} to {}, got {}", name, min, max, s);
+    if (v.error == Whole::out_of_range) fail("--{} must be {}, got {}", name, range, s);
+    if (v.error == Whole::not_a_number) fail("--{} expects a whole number, got '{}'", name, s);
+    return v.value;
+  }
+
+  /// Comma-separated whole numbers, each in [min, max] ("1,2,4").
+  std::vector<std::uint64_t> u64_list(const std::string& name, const std::string& fallback,
+                                      const std::string& help, std::uint64_t min, std::uint64_t max) {
+    const std::string text = str(name, fallback, fmt::format("{}, comma-separated, each {} to {}", help, min, max));
+    std::vector<std::uint64_t> out;
+    for (std::size_t start = 0; start <= text.size();) {
+      const std::size_t end = std::min(text.find(',', start), text.size());
+      const auto v = whole_number(text.substr(start, end - start), min, max);
+      if (v.error != Whole::ok)
+        fail("--{} expects whole numbers {} to {} separated by commas, got '{}'", name, min, max, text);
+      out.push_back(v.value);
+      start = end + 1;
+    }
+    return out;
+  }
+
+  /// A whole number in [min, max], or why not.
+  struct Whole {
+    enum Error { ok, not_a_number, too_big, out_of_range } error = ok;
+    std::uint64_t value = 0;
+  };
+  static Whole whole_number(const std::string& s, std::uint64_t min, std::uint64_t max) {
+    Whole w;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), w.value);
+    if (ec == std::errc::result_out_of_range) w.error = Whole::too_big;
+    else if (ec != std::errc() || p != s.data() + s.size() || s.empty()) w.error = Whole::not_a_number;
+    else if (w.value < min || w.value > max) w.error = Whole::out_of_range;
+    return w;
   }
 
   /// The values a real flag accepts: from lo to hi, either end open or

@@ -102,6 +102,14 @@ TEST_CASE("flags: values, defaults and one-line errors") {
   CHECK_THROWS_WITH_AS(ctnet::checked_mul(std::size_t{1} << 63, 2, "samples"),
                        "samples: 9223372036854775808 x 2 is too large", Error);
   CHECK(ctnet::checked_mul(3, 5, "x") == 15);
+  {  // lists: each item as u64 parses it
+    auto f = make_flags({"--a", "1,2,4", "--b", "1,x", "--c", "3,99999999999999999999"});
+    CHECK(f.u64_list("a", "", "", 0, 8) == std::vector<std::uint64_t>{1, 2, 4});
+    CHECK(f.u64_list("z", "5,6", "", 0, 8) == std::vector<std::uint64_t>{5, 6});
+    CHECK_THROWS_WITH_AS(f.u64_list("b", "", "", 0, 8), "--b expects whole numbers 0 to 8 separated by commas, got '1,x'", Error);
+    CHECK_THROWS_WITH_AS(f.u64_list("c", "", "", 0, 8),
+                         "--c expects whole numbers 0 to 8 separated by commas, got '3,99999999999999999999'", Error);
+  }
   {
     auto f = make_flags({"--epoch", "3"});
     f.u64("epochs", 1, "");
