@@ -9,7 +9,11 @@
 //   dcgan_sweep --epochs 20 --out runs/dcgan-sweep
 //   dcgan_sweep --capacities 1 --depths 1,2 --batches 64 --epochs 2 --train-limit 6000
 //   dcgan_sweep --capacities 1 --depths 1 --batches 32 --vbn   (the report's VBN run)
+//   mpirun -np 4 dcgan_sweep ...   (configuration i trains in process i mod 4,
+//                                   process 0 writes sweep.csv)
+#include <algorithm>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,32 +71,53 @@ int main(int argc, char** argv) {
     constexpr std::size_t k = zoo::report3::lenet_feature_layers;
     SampleScorer<LeNet, k> scorer(FeatureClassifier<LeNet, k>::load(classifier),
                                   load_mnist(find_dataset_dir("mnist", base.common.data), false, Scale::unit));
-    prepare_run_dir(base.common.out);
-    CsvTable table(base.common.out + "/sweep.csv",
-                   {"F", "D", "B", "vbn", "epochs", "d_loss", "g_loss", "seconds_per_epoch",
-                    "inception_score", "frechet_distance"});
-    fmt::print("{:>3} {:>3} {:>4} {:>8} {:>8} {:>10} {:>9} {:>9}\n", "F", "D", "B", "d_loss", "g_loss", "s/epoch",
-                "IS", "Frechet");
+    // Under mpirun the configurations are dealt out to the processes, each
+    // trains its own alone, and the rows are gathered (summed: each process
+    // fills only its own) for process 0 to write.
+    Collective* group = base.common.group;
+    const std::size_t rank = group ? group->rank() : 0, ranks = group ? group->size() : 1;
+    prepare_run_dir(base.common);
+    struct Config {
+      std::size_t f, d, b;
+    };
+    std::vector<Config> configs;
     for (std::size_t f : fs)
       for (std::size_t dd : ds)
-        for (std::size_t b : bs) {
-          GanRunOptions o = base;
-          o.common.batch = b;
-          o.common.out = fmt::format("{}/F{}-D{}-B{}{}", base.common.out, f, dd, b, vbn ? "-VBN" : "");
-          o.title = fmt::format("DCGAN F={} D={} B={}{}", f, dd, b, vbn ? " VBN" : "");
-          const History h = train_config(f, dd, vbn, o);
-          double mean_sec = 0.0;
-          for (const auto& e : h.epochs) mean_sec += e.seconds / static_cast<double>(h.epochs.size());
-          const double dl = h.back()["d_loss"], gl = h.back()["g_loss"];
-          const auto scores = scorer.score(
-              load_samples(o.common.out + "/samples-images-idx3-ubyte", "", 28, 28, 1, Scale::unit), false);
-          fmt::print("{:3} {:3} {:4} {:8.4f} {:8.4f} {:10.1f} {:9.3f} {:9.2f}\n", f, dd, b, dl, gl,
-                      mean_sec, scores.inception_score, scores.frechet_distance);
-          std::fflush(stdout);
-          table.add_row({static_cast<double>(f), static_cast<double>(dd), static_cast<double>(b),
-                         vbn ? 1.0 : 0.0, static_cast<double>(h.epochs.size()), dl, gl, mean_sec,
-                         scores.inception_score, scores.frechet_distance});
-        }
+        for (std::size_t b : bs) configs.push_back({f, dd, b});
+    const std::vector<std::string> columns{"F", "D", "B", "vbn", "epochs", "d_loss", "g_loss",
+                                           "seconds_per_epoch", "inception_score", "frechet_distance"};
+    std::vector<double> rows(configs.size() * columns.size(), 0.0);
+    if (rank == 0)
+      fmt::print("{:>3} {:>3} {:>4} {:>8} {:>8} {:>10} {:>9} {:>9}{}\n", "F", "D", "B", "d_loss", "g_loss",
+                 "s/epoch", "IS", "Frechet", ranks > 1 ? " process" : "");
+    for (std::size_t i = rank; i < configs.size(); i += ranks) {
+      const auto [f, dd, b] = configs[i];
+      GanRunOptions o = base;
+      o.common.group = nullptr;  // each configuration trains in one process
+      o.common.progress = base.common.progress && rank == 0;
+      o.common.batch = b;
+      o.common.out = fmt::format("{}/F{}-D{}-B{}{}", base.common.out, f, dd, b, vbn ? "-VBN" : "");
+      o.title = fmt::format("DCGAN F={} D={} B={}{}", f, dd, b, vbn ? " VBN" : "");
+      const History h = train_config(f, dd, vbn, o);
+      double mean_sec = 0.0;
+      for (const auto& e : h.epochs) mean_sec += e.seconds / static_cast<double>(h.epochs.size());
+      const double dl = h.back()["d_loss"], gl = h.back()["g_loss"];
+      const auto scores = scorer.score(
+          load_samples(o.common.out + "/samples-images-idx3-ubyte", "", 28, 28, 1, Scale::unit), false);
+      fmt::print("{:3} {:3} {:4} {:8.4f} {:8.4f} {:10.1f} {:9.3f} {:9.2f}{}\n", f, dd, b, dl, gl, mean_sec,
+                 scores.inception_score, scores.frechet_distance, ranks > 1 ? fmt::format(" {:7}", rank) : "");
+      std::fflush(stdout);
+      const std::vector<double> row{static_cast<double>(f), static_cast<double>(dd), static_cast<double>(b),
+                                    vbn ? 1.0 : 0.0, static_cast<double>(h.epochs.size()), dl, gl, mean_sec,
+                                    scores.inception_score, scores.frechet_distance};
+      std::copy(row.begin(), row.end(), rows.begin() + static_cast<long>(i * columns.size()));
+    }
+    if (group) group->sum(std::span<double>(rows));
+    if (rank != 0) return 0;
+    CsvTable table(base.common.out + "/sweep.csv", columns);
+    for (std::size_t i = 0; i < configs.size(); ++i)
+      table.add_row({rows.begin() + static_cast<long>(i * columns.size()),
+                     rows.begin() + static_cast<long>((i + 1) * columns.size())});
     fmt::print("table {}/sweep.csv\n", base.common.out);
     return 0;
   });

@@ -13,6 +13,7 @@ packages=(
   libboost-dev libfmt-dev doctest-dev                        # headers, text, tests
   nlohmann-json3-dev                                         # safetensors checkpoint headers
   libpng-dev zlib1g-dev                                      # PNG figures, gzip IDX files
+  libopenmpi-dev openmpi-bin                                 # data-parallel training (ctnet::mpi, mpirun)
   dataset-fashion-mnist                                      # Fashion-MNIST IDX files
   "$@"
 )

@@ -70,19 +70,18 @@ int run_classifier(const ClassifierRunOptions& o) {
     fail("--dataset {}: its {}x{}x{} images do not fit the model's input {}", c.dataset,
          train.height, train.width, train.channels, Net::input_shape::keras());
 
-  prepare_run_dir(c.out);
+  prepare_run_dir(c);
   auto net = Net::make(seed{c.seed});
   Adam opt;
   opt.lr = static_cast<float>(o.lr);
   FitOptions fit_opts = fit_options(c, o.checkpoint);
   fit_opts.validation = &test;
   CsvLogger log{c.out + "/metrics.csv"};
-  fmt::print("{}: {} parameters, {} training images, {} test images, {} threads\n", o.title,
-             Net::total_params, train.count, test.count, ThreadPool::instance().size());
-  std::fflush(stdout);
+  print_start(c, fmt::format("{}: {} parameters, {} training images, {} test images", o.title,
+                              Net::total_params, train.count, test.count));
   // Written once a resume's checks have passed, so that a refused resume changes nothing.
-  LambdaCallback summary_file{.on_begin = [&](FitState&) {
-    write_text_atomic(c.out + "/summary.txt", summary<Net>());
+  LambdaCallback summary_file{.on_begin = [&](FitState& s) {
+    if (s.writes) write_text_atomic(c.out + "/summary.txt", summary<Net>());
   }};
   EarlyStopping stopping{.min_delta = o.min_delta, .patience = o.patience};
   LearningRateScheduler schedule =
@@ -93,6 +92,7 @@ int run_classifier(const ClassifierRunOptions& o) {
           ? fit(net, opt, CategoricalCrossEntropy{}, train, fit_opts, summary_file, log, schedule,
                 stopping)
           : fit(net, opt, CategoricalCrossEntropy{}, train, fit_opts, summary_file, log, schedule);
+  if (!c.leads()) return 0;
   plot_history(history, c.out + "/loss.png", o.title + ": loss", "cross-entropy",
                {{"loss", "train"}, {"val_loss", "test"}});
   plot_history(history, c.out + "/accuracy.png", o.title + ": accuracy", "accuracy",

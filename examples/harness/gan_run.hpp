@@ -115,7 +115,7 @@ History train_gan(const GanRunOptions& o) {
   if (real.sample_size() != Sample::size)
     fail("the {} images are {}x{}x{}, the generator makes {}x{}x{}", c.dataset, real.height, real.width,
          real.channels, h, w, ch);
-  prepare_run_dir(c.out);
+  prepare_run_dir(c);
 
   auto gen = G::make(seed{c.seed}, o.init);
   auto disc = D::make(seed{c.seed + 1}, o.init);
@@ -142,18 +142,18 @@ History train_gan(const GanRunOptions& o) {
     write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f);
   };
   LambdaCallback files{
-      .on_epoch = [&](FitState&, const EpochLog& log) {
-        if (log.epoch % o.grid_every == 0 || log.epoch == 1)
+      .on_epoch = [&](FitState& s, const EpochLog& log) {
+        if (s.writes && (log.epoch % o.grid_every == 0 || log.epoch == 1))
           write_grid(fmt::format("samples-epoch-{:04}.png", log.epoch));
       },
       // Written once a resume's checks have passed, so that a refused resume changes nothing.
-      .on_begin = [&](FitState&) {
-        write_text_atomic(c.out + "/summary.txt", summary<G>("generator") + "\n" + summary<D>("discriminator"));
+      .on_begin = [&](FitState& s) {
+        if (s.writes)
+          write_text_atomic(c.out + "/summary.txt", summary<G>("generator") + "\n" + summary<D>("discriminator"));
       }};
   CsvLogger log{c.out + "/metrics.csv"};
-  fmt::print("{}: G {} parameters, D {} parameters, {} {} images, {} threads\n", o.title, param_count<G>,
-             param_count<D>, real.count, c.dataset, ThreadPool::instance().size());
-  std::fflush(stdout);
+  print_start(c, fmt::format("{}: G {} parameters, D {} parameters, {} {} images", o.title, param_count<G>,
+                             param_count<D>, real.count, c.dataset));
   const FitOptions fit_opts = fit_options(c);
   History history;
   if (averaging) {
@@ -162,6 +162,7 @@ History train_gan(const GanRunOptions& o) {
   } else {
     history = fit(step, real, fit_opts, files, log);
   }
+  if (!c.leads()) return history;
 
   plot_history(history, c.out + "/loss.png", o.title + ": losses", "binary cross-entropy",
                {{"d_loss", "discriminator"}, {"g_loss", "generator"}});

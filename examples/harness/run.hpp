@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +15,11 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
+#include <ctnet/core/parallel.hpp>
 #include <ctnet/data/cifar10.hpp>
+#ifdef CTNET_HAS_MPI
+#include <ctnet/mpi/world.hpp>
+#endif
 #include <ctnet/data/mnist.hpp>
 #include <ctnet/plot/line_plot.hpp>
 #include <ctnet/train/fit.hpp>
@@ -29,12 +34,29 @@ inline constexpr Flags::Interval learning_rates{0.0, 1.0, true, false};
 /// CIFAR-10's size are 1.2 GB of floats.
 inline constexpr std::uint64_t max_samples = 100'000;
 
+/// The processes of this run: MPI's when a launcher started it (`mpirun -np
+/// N program ...`: data parallelism), else none (one process trains alone).
+inline Collective* processes() {
+#ifdef CTNET_HAS_MPI
+  static const std::unique_ptr<mpi::World> world = launched_in_parallel() ? std::make_unique<mpi::World>() : nullptr;
+  return world.get();
+#else
+  if (launched_in_parallel())
+    fail("this program was built without MPI (libopenmpi-dev), so it cannot train data-parallel under mpirun");
+  return nullptr;
+#endif
+}
+
 /// The flags every ctnet example takes.
 struct CommonOptions {
   std::size_t epochs = 1, batch = 32;
   std::uint64_t seed = 42;
   std::string data, out, dataset;
   bool resume = false, progress = true;
+  /// The processes that train together (`processes()`), none for one.
+  Collective* group = nullptr;
+  /// Whether this process prints and writes the run directory (process 0).
+  bool leads() const { return group == nullptr || group->leads(); }
 };
 
 /// The data sets of 28x28 grey images; the programs whose models also take
@@ -53,6 +75,7 @@ inline CommonOptions common_options(Flags& flags, std::size_t epochs, std::size_
   o.out = flags.str("out", out, "run directory to write");
   o.resume = flags.flag("resume", "continue from the run directory's checkpoint");
   o.progress = !flags.flag("quiet", "no progress line");
+  o.group = processes();
   return o;
 }
 
@@ -61,6 +84,21 @@ inline void prepare_run_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) fail("{}: cannot create the run directory: {}", dir, ec.message());
+}
+/// Creates a run's directory, in process 0 only.
+inline void prepare_run_dir(const CommonOptions& c) {
+  if (c.leads()) prepare_run_dir(c.out);
+}
+
+/// The run's first line on stdout (process 0): `what`, and the threads
+/// (and processes) that train.
+inline void print_start(const CommonOptions& c, const std::string& what) {
+  if (!c.leads()) return;
+  if (c.group && c.group->size() > 1)
+    fmt::print("{}, {} processes of {} threads\n", what, c.group->size(), ThreadPool::instance().size());
+  else
+    fmt::print("{}, {} threads\n", what, ThreadPool::instance().size());
+  std::fflush(stdout);
 }
 
 /// The engine's options for a run of the common flags: the run directory's
@@ -73,6 +111,7 @@ inline FitOptions fit_options(const CommonOptions& c, const std::string& checkpo
   f.progress = c.progress;
   f.backup = c.out + "/" + checkpoint;
   f.resume = c.resume;
+  f.collective = c.group;
   return f;
 }
 
@@ -88,12 +127,23 @@ inline void plot_history(const History& history, const std::string& png, const s
 }
 
 /// Runs a program's body, turning any error into one line on stderr and exit
-/// status 1 (2 for a bad flag or argument).
+/// status 1 (2 for a bad flag or argument). In a data-parallel run the line
+/// names the process, and the error ends every process at once.
 template <class Body>
 int run_main(const char* program, Body&& body) {
   try {
     return body();
   } catch (const std::exception& e) {  // ctnet::Error and the standard library's
+    Collective* group = nullptr;
+    try {
+      group = processes();
+    } catch (const std::exception&) {
+    }
+    if (group && group->size() > 1) {
+      fmt::print(stderr, "{}: rank {} of {}: error: {}\n", program, group->rank(), group->size(), e.what());
+      std::fflush(stderr);
+      group->abort(1);
+    }
     fmt::print(stderr, "{}: error: {}\n", program, e.what());
     return 1;
   }

@@ -149,7 +149,7 @@ int run_vae(const VaeRunOptions& o) {
   if (train.sample_size() != V::sample)
     fail("the {} images hold {} values, the encoder takes {}", c.dataset, train.sample_size(), V::sample);
   constexpr std::size_t h = 28, w = 28;
-  prepare_run_dir(c.out);
+  prepare_run_dir(c);
 
   auto vae = V::make(seed{c.seed});
   Adam opt_enc, opt_dec;
@@ -159,14 +159,14 @@ int run_vae(const VaeRunOptions& o) {
   fit_opts.validation = &test;
   fit_opts.tags["dataset"] = c.dataset;
   // Written once a resume's checks have passed, so that a refused resume changes nothing.
-  LambdaCallback summary_file{.on_begin = [&](FitState&) {
-    write_text_atomic(c.out + "/summary.txt", summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
+  LambdaCallback summary_file{.on_begin = [&](FitState& s) {
+    if (s.writes) write_text_atomic(c.out + "/summary.txt", summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
   }};
   CsvLogger log{c.out + "/metrics.csv"};
-  fmt::print("{}: encoder {} parameters, decoder {} parameters, {} {} images, {} threads\n", o.title,
-             param_count<Enc>, param_count<Dec>, train.count, c.dataset, ThreadPool::instance().size());
-  std::fflush(stdout);
+  print_start(c, fmt::format("{}: encoder {} parameters, decoder {} parameters, {} {} images", o.title,
+                             param_count<Enc>, param_count<Dec>, train.count, c.dataset));
   const History history = fit(step, train, fit_opts, summary_file, log);
+  if (!c.leads()) return 0;
 
   plot_history(history, c.out + "/elbo.png", o.title + ": negative ELBO", "nats per image",
                {{"loss", "train"}, {"val_loss", "test"}});

@@ -53,6 +53,7 @@
 #include <ctnet/train/callbacks/lambda_callback.hpp>
 #include <ctnet/train/callbacks/lr_schedule.hpp>
 #include <ctnet/train/callbacks/model_checkpoint.hpp>
+#include <ctnet/train/collective.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/gan.hpp>
 #include <ctnet/train/optimizer.hpp>

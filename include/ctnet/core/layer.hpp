@@ -38,6 +38,9 @@ enum class Init {
 struct Pass {
   bool training = false;  ///< dropout active, batch statistics in BatchNorm
   Rng* rng = nullptr;     ///< for dropout masks
+  /// The first sample's index in the global batch when this process trains
+  /// on a share of it (data parallelism): a dropout mask follows its sample.
+  std::size_t first = 0;
 };
 
 /// A parameter tensor as the optimizer, initialiser and checkpoint see it.

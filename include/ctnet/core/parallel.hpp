@@ -46,12 +46,17 @@ class ThreadPool {
     return pool;
   }
 
+  /// CTNET_THREADS, else the machine's hardware threads divided among the
+  /// processes an MPI launcher started on it (Open MPI's, MPICH's local count).
   static std::size_t default_threads() {
-    if (const char* env = std::getenv("CTNET_THREADS")) {
-      const long n = std::strtol(env, nullptr, 10);
-      if (n > 0) return static_cast<std::size_t>(n);
-    }
-    return std::max(1u, std::thread::hardware_concurrency());
+    const auto positive = [](const char* name) -> std::size_t {
+      const char* env = std::getenv(name);
+      const long n = env ? std::strtol(env, nullptr, 10) : 0;
+      return n > 0 ? static_cast<std::size_t>(n) : 0;
+    };
+    if (const std::size_t n = positive("CTNET_THREADS")) return n;
+    const std::size_t local = std::max({std::size_t{1}, positive("OMPI_COMM_WORLD_LOCAL_SIZE"), positive("MPI_LOCALNRANKS")});
+    return std::max<std::size_t>(1, std::thread::hardware_concurrency() / local);
   }
 
   explicit ThreadPool(std::size_t threads) : size_(std::max<std::size_t>(threads, 1)) {

@@ -49,17 +49,18 @@ struct Dropout {
       }
       ensure_size(mask, total);
       const std::uint64_t key = pass.rng->next_u64();
+      const std::size_t base = pass.first * In::size;  // element 0's index in the global batch
       parallel_for(total, [&](std::size_t i0, std::size_t i1) {
-        draw_mask(mask.data(), key, i0, i1);
+        draw_mask(mask.data(), key, base, i0, i1);
         for (std::size_t i = i0; i < i1; ++i) y[i] = x[i] * mask[i];
       });
     }
     // m[i] = 0 with probability Rate, else 1 / (1 - Rate), from element i's
     // own hash of the key: no generator state, so the loop vectorises.
-    static void draw_mask(float* __restrict m, std::uint64_t key, std::size_t i0, std::size_t i1) {
+    static void draw_mask(float* __restrict m, std::uint64_t key, std::size_t base, std::size_t i0, std::size_t i1) {
       const float keep = 1.0f / (1.0f - Rate);
       for (std::size_t i = i0; i < i1; ++i)
-        m[i] = static_cast<float>(mix_seed(key, i) >> 40) * 0x1.0p-24f < Rate ? 0.0f : keep;
+        m[i] = static_cast<float>(mix_seed(key, base + i) >> 40) * 0x1.0p-24f < Rate ? 0.0f : keep;
     }
     // dx = dy * mask
     template <class = NoActivation>

@@ -82,4 +82,12 @@ void reseed_dropout(Net& net, std::uint64_t s) {
   }
 }
 
+/// Sets where the next passes' samples start in the global batch, in every
+/// part (data parallelism: dropout masks follow their sample).
+template <class Net>
+void set_first_sample(Net& net, std::size_t first) {
+  if constexpr (requires { typename Net::parts; }) net.visit_parts([&](const char*, auto& p) { set_first_sample(p, first); });
+  else net.set_first_sample(first);
+}
+
 }  // namespace ctnet

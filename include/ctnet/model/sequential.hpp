@@ -107,7 +107,7 @@ class Sequential
   /// Forward pass over n samples (x holds n * input_shape::size floats).
   /// `training` turns dropout on. Returns the n outputs, valid until the next call.
   std::span<const float> forward(std::span<const float> x, std::size_t n, bool training = false) {
-    Pass pass{training, &rng_};
+    Pass pass{training, &rng_, first_sample_};
     return forward(x, n, pass);
   }
   /// Forward within another network's pass (a block inside a layer list):
@@ -197,6 +197,9 @@ class Sequential
 
   /// The generator for dropout masks (seeded by make/initialize).
   Rng& rng() { return rng_; }
+  /// The index of the next passes' first sample in the global batch (data
+  /// parallelism; 0 otherwise).
+  void set_first_sample(std::size_t first) { first_sample_ = first; }
 
   template <std::size_t I>
   layer_at<I>& layer() {
@@ -259,6 +262,7 @@ class Sequential
   bool profile_ = false;
   mutable std::array<LayerSeconds, depth> layer_seconds_{};
   mutable Rng rng_{0};
+  std::size_t first_sample_ = 0;
 };
 
 /// Total parameters, as Keras's `model.count_params()` (trainable and not).

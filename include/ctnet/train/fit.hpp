@@ -4,7 +4,9 @@
 // it is here, once: shuffled batches and noise that depend only on (seed,
 // epoch), dropout masks reseeded per epoch, the progress line, validation, the
 // callbacks, the NaN/Inf guard naming epoch and step, and the resume record
-// (Keras's BackupAndRestore) from which a killed run continues exactly.
+// (Keras's BackupAndRestore) from which a killed run continues exactly; with
+// a `Collective`, the same run spread over several processes (data
+// parallelism, collective.hpp).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -26,11 +28,13 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
+#include <ctnet/core/read_file.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
 #include <ctnet/store/checkpoint.hpp>
 #include <ctnet/model/composite.hpp>
+#include <ctnet/train/collective.hpp>
 #include <ctnet/train/divergence.hpp>
 #include <ctnet/train/history.hpp>
 #include <ctnet/train/memory.hpp>
@@ -58,6 +62,11 @@ struct FitOptions {
   bool resume = false;
   /// Written into the record and checked on resume ("dataset" = "mnist").
   std::map<std::string, std::string> tags{};
+  /// Data parallelism: the processes that train together, each on its share
+  /// of every batch of `batch` samples (the global batch). Process 0 alone
+  /// prints progress and writes the resume record; every process resumes
+  /// from its bytes. None: this process trains alone.
+  Collective* collective = nullptr;
 };
 
 /// What one step sees besides its batch.
@@ -65,6 +74,39 @@ struct StepContext {
   Rng& rng;                ///< noise, drawn in order: reproducible from (seed, epoch)
   std::size_t epoch = 0;   ///< from 0
   std::size_t step = 0;    ///< within the epoch, from 0
+  /// This process's share of the global batch (its samples are `idx`); all
+  /// of it (total 0 or idx.size()) without data parallelism.
+  Share share{};
+  Collective* collective = nullptr;       ///< FitOptions::collective
+  std::vector<float>* buffer = nullptr;   ///< the gradients' buffer under data parallelism
+
+  /// Whether `loss` is finite in every process, so that all of them skip an
+  /// update alike.
+  bool all_finite(double loss) const {
+    if (!collective) return std::isfinite(loss);
+    double bad = std::isfinite(loss) ? 0.0 : 1.0;
+    collective->sum(std::span(&bad, 1));
+    return bad == 0.0;
+  }
+  /// One optimizer step of `net`; under data parallelism on the gradient of
+  /// the global batch (every process's, weighted by its share). A step calls
+  /// this, not opt.step(net), for every update.
+  template <class Opt, class Net>
+  void update(Opt& opt, Net& net) {
+    if (collective)
+      sum_gradients(*collective, net, static_cast<float>(share.count) / static_cast<float>(share.total), *buffer);
+    opt.step(net);
+  }
+  /// Random draws for this share's samples as one process makes them for
+  /// the whole batch: skip() (one sample's draws, discarded) for each sample
+  /// before the share, draw() (the share's), skip() for each sample after
+  /// it. So a sample's noise does not depend on how many processes train.
+  template <class Skip, class Draw>
+  void draw_share(Skip&& skip, Draw&& draw) const {
+    for (std::size_t i = 0; i < share.first; ++i) skip();
+    draw();
+    for (std::size_t i = share.first + share.count; i < share.total; ++i) skip();
+  }
 };
 
 /// What callbacks see and may change.
@@ -77,6 +119,9 @@ struct FitState {
   bool stop = false;            ///< set by a callback: training ends after this epoch
   bool has_validation = false;  ///< "val_..." figures will be in every epoch's log
   std::size_t train_count = 0, held_count = 0;  ///< samples trained on and held out (split)
+  /// Whether this process writes files: false in all but process 0 of a
+  /// data-parallel run (callbacks that write check it; all of them run).
+  bool writes = true;
   std::vector<float*> learning_rates{};  ///< every optimizer's learning rate
   /// Adds the step's networks to a checkpoint (for ModelCheckpoint).
   std::function<void(CheckpointWriter&)> add_networks{};
@@ -134,11 +179,10 @@ inline std::map<std::string, std::string> run_tags(const FitState& st) {
 }
 
 /// Restores the step, the callbacks and the history from the resume record
-/// `st.options.backup`, after checking its seed and tags.
+/// `r` (of `st.options.backup`), after checking its seed and tags.
 template <class Step, class... Callbacks>
-void restore(Step& step, FitState& st, History& history, Callbacks&... callbacks) {
+void restore(const CheckpointReader& r, Step& step, FitState& st, History& history, Callbacks&... callbacks) {
   const FitOptions& o = st.options;
-  const CheckpointReader r(o.backup);
   const auto check_tag = [&](const std::string& key, const std::string& want) {
     const std::string have = r.get(key);
     if (have != want)
@@ -156,9 +200,9 @@ void restore(Step& step, FitState& st, History& history, Callbacks&... callbacks
   }
   st.first_epoch = r.count("epoch");
   if (!r.get("history").empty()) history = History::from_json(r.get("history"), o.backup);
-  if (o.progress) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
+  if (o.progress && st.writes) fmt::print(stderr, "resuming {} after epoch {}\n", o.backup, st.first_epoch);
   if (r.get("stopped") == "1") {
-    if (o.progress) fmt::print(stderr, "the run had stopped early after epoch {}; nothing to resume\n", st.first_epoch);
+    if (o.progress && st.writes) fmt::print(stderr, "the run had stopped early after epoch {}; nothing to resume\n", st.first_epoch);
     st.stop = true;
   }
 }
@@ -182,6 +226,20 @@ void write_record(Step& step, const FitState& st, std::size_t epochs_done, Callb
   w.write(st.options.backup);
 }
 
+/// The resume record's bytes if it exists (process 0's, under data
+/// parallelism: every process resumes from them), else none.
+inline std::optional<CheckpointReader> read_record(const FitOptions& o) {
+  std::vector<std::uint8_t> bytes;
+  const bool reads = !o.collective || o.collective->leads();
+  if (reads && std::filesystem::exists(o.backup)) {
+    bytes = read_file_bytes(o.backup);
+    if (bytes.empty()) parse_safetensors(bytes, o.backup);  // its error: the file is empty
+  }
+  if (o.collective) o.collective->broadcast(bytes);
+  if (bytes.empty()) return std::nullopt;
+  return CheckpointReader(o.backup, parse_safetensors(bytes, o.backup));
+}
+
 }  // namespace detail
 
 /// Trains with `step` on `train` for epochs [first, options.epochs), where
@@ -197,6 +255,9 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     fail("fit: validation_split must be in [0, 1), got {}", o.validation_split);
   if (o.resume && o.backup.empty()) fail("fit: resume needs a backup path");
   detail::warn_if_unoptimised();
+  Collective* const group = o.collective;
+  const std::size_t ranks = group ? group->size() : 1, rank = group ? group->rank() : 0;
+  if (o.batch < ranks) fail("fit: a batch of {} cannot be shared by {} processes", o.batch, ranks);
 
   // Keras's validation_split: the last fraction of the data, before shuffling.
   const std::size_t count =
@@ -210,6 +271,14 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
   std::optional<Dataset> split;
   if (held > 0) split = subset(train, count, held);
   const Dataset* val = o.validation ? o.validation : (split ? &*split : nullptr);
+  // Under data parallelism each process validates its share of the data.
+  std::optional<Dataset> val_part;
+  Share val_share;
+  if (group && val) {
+    if (val->count < ranks) fail("fit: {} validation samples cannot be shared by {} processes", val->count, ranks);
+    val_share = share_of(val->count, rank, ranks);
+    val_part = subset(*val, val_share.first, val_share.count);
+  }
 
   check_finite(train, "the training data");
   if (val) check_finite(*val, "the validation data");
@@ -220,26 +289,30 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
   constexpr bool validates = requires { step.validate(train, o); };
   if (val && !validates) fail("fit: validation data given, but this step does not validate");
   // The buffers of the largest batch the run passes, estimated before they exist.
-  const std::size_t widest = std::max(std::min(o.batch, count),
-                                      val ? std::min(o.validation_batch_size(), val->count) : 0);
+  const std::size_t batch_share = (std::min(o.batch, count) + ranks - 1) / ranks;
+  const std::size_t widest = std::max(batch_share, val ? std::min(o.validation_batch_size(), val->count) : 0);
   std::size_t need = 0;
   step.visit_networks([&](const char*, auto& net) {
     if (__builtin_add_overflow(need, training_bytes(net, widest), &need)) need = std::numeric_limits<std::size_t>::max();
   });
   check_fits(need, widest);
-  if constexpr (requires { step.reserve(o.batch); }) step.reserve(std::min(o.batch, count));
+  if constexpr (requires { step.reserve(o.batch); }) step.reserve(batch_share);
 
   History history;
   FitState st{o, history};
   st.has_validation = val != nullptr;
   st.train_count = count;
   st.held_count = held;
+  st.writes = rank == 0;
   step.visit_optimizers([&](const char*, auto& opt, auto&) { st.learning_rates.push_back(&opt.lr); });
   st.add_networks = [&](CheckpointWriter& w) {
     step.visit_networks([&](const char* name, auto& net) { w.add_model(name, net); });
   };
 
-  if (o.resume && std::filesystem::exists(o.backup)) detail::restore(step, st, history, callbacks...);
+  std::vector<float> buffer;  // the gradients, summed over the processes
+  if (group) step.visit_networks([&](const char*, auto& net) { broadcast_params(*group, net); });
+  if (o.resume)
+    if (const auto record = detail::read_record(o)) detail::restore(*record, step, st, history, callbacks...);
   ([&] { if constexpr (requires { callbacks.on_train_begin(st); }) callbacks.on_train_begin(st); }(), ...);
   Batcher batcher(count, o.batch, o.seed);
   RunningMeans running;
@@ -252,13 +325,17 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     step.visit_networks([&](const char*, auto& net) { reseed_dropout(net, mix_seed(mix_seed(o.seed, k++), epoch)); });
     ([&] { if constexpr (requires { callbacks.on_epoch_begin(st); }) callbacks.on_epoch_begin(st); }(), ...);
 
-    Progress progress(fmt::format("epoch {}/{}", epoch + 1, o.epochs), count, o.progress);
+    Progress progress(fmt::format("epoch {}/{}", epoch + 1, o.epochs), count, o.progress && st.writes);
     running.reset();
     std::size_t seen = 0, s = 0;
     for (auto idx = batcher.next(); !idx.empty(); idx = batcher.next(), ++s) {
+      if (idx.size() < ranks) continue;  // a last batch too small to share: every process skips it
       st.step = s;
-      StepContext ctx{rng, epoch, s};
-      const Metrics m = step.train_batch(train, idx, ctx);
+      const Share share = share_of(idx.size(), rank, ranks);
+      StepContext ctx{rng, epoch, s, share, group, &buffer};
+      if (group) step.visit_networks([&](const char*, auto& net) { set_first_sample(net, share.first); });
+      Metrics m = step.train_batch(train, idx.subspan(share.first, share.count), ctx);
+      if (group) reduce_metrics(*group, m);
       const auto diverged = [&](const std::string& what) {
         std::string where;
         step.visit_networks([&](const char* name, auto& net) {
@@ -279,6 +356,7 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       ([&] { if constexpr (requires { callbacks.on_batch_end(st, m); }) callbacks.on_batch_end(st, m); }(), ...);
     }
 
+    if (group) step.visit_networks([&](const char*, auto& net) { average_state(*group, net, buffer); });
     EpochLog log;
     log.epoch = epoch + 1;
     log.seconds = progress.seconds();  // training time only, as Keras reports per epoch
@@ -287,7 +365,8 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     std::string status = detail::format_metrics(means);
     if constexpr (requires { step.validate(*val, o); }) {
       if (val) {
-        const Metrics v = step.validate(*val, o);
+        Metrics v = step.validate(val_part ? *val_part : *val, o);
+        if (group) reduce_metrics(*group, v, static_cast<double>(val_share.count));
         for (const auto& x : v) log.values.emplace_back(fmt::format("val_{}", x.name), x.value);
         status += "  " + detail::format_metrics(v, "val_");
       }
@@ -295,7 +374,7 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     progress.finish(status);
     history.epochs.push_back(log);
     ([&] { if constexpr (requires { callbacks.on_epoch_end(st, log); }) callbacks.on_epoch_end(st, log); }(), ...);
-    if (!o.backup.empty()) detail::write_record(step, st, epoch + 1, callbacks...);
+    if (!o.backup.empty() && st.writes) detail::write_record(step, st, epoch + 1, callbacks...);
   }
   ([&] { if constexpr (requires { callbacks.on_train_end(st); }) callbacks.on_train_end(st); }(), ...);
   return history;

@@ -113,37 +113,34 @@ class GanStep {
 
   Metrics train_batch(const Dataset& real, std::span<const std::size_t> idx, StepContext& ctx) {
     const std::size_t n = idx.size();
-    Rng& rng = ctx.rng;
     gather(real, idx, x_, labels_);
     if constexpr (k > 0) one_hot({labels_.data(), n}, k, c_real_);
     // Discriminator: real images, then as many generated ones.
     disc_.zero_grad();
-    sample_noise(rng, {z_.data(), n * latent});
-    fake_labels(rng, n);
+    draw_fakes(ctx, n);
     const auto fake = forward_with(gen_, {z_.data(), n * latent}, c_fake_, n, true);
     std::size_t real_right = 0, fake_right = 0;
-    const double d_real = d_pass({x_.data(), n * sample}, c_real_, n, o_.real_label, true, rng, real_right);
-    const double d_fake = d_pass(fake, c_fake_, n, 0.0f, false, rng, fake_right);
+    const double d_real = d_pass({x_.data(), n * sample}, c_real_, n, o_.real_label, true, ctx, real_right);
+    const double d_fake = d_pass(fake, c_fake_, n, 0.0f, false, ctx, fake_right);
     const double w = static_cast<double>(n);
     Metrics m;
     m.add("d_loss", 0.5 * (d_real + d_fake), w);
-    if (!std::isfinite(d_real + d_fake)) return m;  // the loop stops before any update
-    opt_d_.step(disc_);
+    if (!ctx.all_finite(d_real + d_fake)) return m;  // the loop stops before any update
+    ctx.update(opt_d_, disc_);
     // Generator, every d_steps discriminator steps: make D call fakes real.
     double g_loss = 0.0, g_weight = 0.0;
     if ((ctx.step + 1) % o_.d_steps == 0) {
-      sample_noise(rng, {z_.data(), n * latent});
-      fake_labels(rng, n);
+      draw_fakes(ctx, n);
       gen_.zero_grad();
       forward_with(gen_, {z_.data(), n * latent}, c_fake_, n, true);
       forward_with(disc_, gen_.output(), c_fake_, n, true);
       const Backprop r = backprop(disc_, BinaryCrossEntropy{}, {ones_.data(), n}, true);
       g_loss = r.loss;
       g_weight = 1.0;  // per sample, as d_loss
-      if (std::isfinite(g_loss)) {
+      if (ctx.all_finite(g_loss)) {
         std::copy(r.input_grad.begin(), r.input_grad.end(), gen_.output_grad().begin());
         gen_.backward(false);
-        opt_g_.step(gen_);
+        ctx.update(opt_g_, gen_);
         if (after_g_step) after_g_step();
       }
     }
@@ -165,21 +162,27 @@ class GanStep {
   }
 
  private:
-  // Uniform random labels for n generated samples (conditional GANs only).
-  void fake_labels(Rng& rng, std::size_t n) {
+  // Noise for n generated samples and, for a conditional GAN, uniform random
+  // labels: the share's part of what one process draws for the whole batch.
+  void draw_fakes(StepContext& ctx, std::size_t n) {
+    Rng& rng = ctx.rng;
+    ctx.draw_share([&] { for (std::size_t i = 0; i < latent; ++i) rng.normal(); },
+                   [&] { sample_noise(rng, {z_.data(), n * latent}); });
     if constexpr (k > 0) {
-      for (std::size_t i = 0; i < n; ++i) labels_[i] = static_cast<std::uint8_t>(rng.below(k));
+      ctx.draw_share([&] { rng.below(k); },
+                     [&] { for (std::size_t i = 0; i < n; ++i) labels_[i] = static_cast<std::uint8_t>(rng.below(k)); });
       one_hot({labels_.data(), n}, k, c_fake_);
     }
   }
   // One discriminator pass with labels `target` (flipped with probability
   // flip_probability); gradients accumulate. Returns the loss, counts correct.
   double d_pass(std::span<const float> input, std::span<const float> cond, std::size_t n,
-                float target, bool is_real, Rng& rng, std::size_t& correct) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const bool flip = o_.flip_probability > 0.0f && rng.uniform() < o_.flip_probability;
-      targets_[i] = flip ? (is_real ? 0.0f : o_.real_label) : target;
-    }
+                float target, bool is_real, StepContext& ctx, std::size_t& correct) {
+    const bool flips = o_.flip_probability > 0.0f;
+    const auto flip = [&] { return flips && ctx.rng.uniform() < o_.flip_probability; };
+    ctx.draw_share([&] { flip(); }, [&] {
+      for (std::size_t i = 0; i < n; ++i) targets_[i] = flip() ? (is_real ? 0.0f : o_.real_label) : target;
+    });
     const auto out = forward_with(disc_, input, cond, n, true);
     for (std::size_t i = 0; i < n; ++i) {
       const bool says_real = ends_with_sigmoid<D> ? out[i] > 0.5f : out[i] > 0.0f;

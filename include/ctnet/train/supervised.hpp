@@ -96,7 +96,7 @@ class SupervisedStep {
     else targets_.resize(batch * k);
   }
 
-  Metrics train_batch(const Dataset& data, std::span<const std::size_t> idx, StepContext&) {
+  Metrics train_batch(const Dataset& data, std::span<const std::size_t> idx, StepContext& ctx) {
     const std::size_t n = idx.size();
     const double w = static_cast<double>(n);  // per-sample means: weighted by the batch size
     gather(data, idx, x_, labels_);
@@ -112,7 +112,7 @@ class SupervisedStep {
       gather_targets(data, idx, targets_);
       m.add("loss", backprop(net_, loss_, std::span<const float>(targets_.data(), n * k)).loss, w);
     }
-    if (std::isfinite(m[0].value)) opt_.step(net_);  // else the loop stops before any update
+    if (ctx.all_finite(m[0].value)) ctx.update(opt_, net_);  // else the loop stops before any update
     return m;
   }
 

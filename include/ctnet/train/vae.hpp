@@ -61,12 +61,14 @@ class VaeStep {
     const std::size_t n = idx.size();
     gather(data, idx, x_, {});
     vae_.zero_grad();
-    const ElboTerms t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true);
+    ElboTerms t;
+    ctx.draw_share([&] { for (std::size_t i = 0; i < V::latent; ++i) ctx.rng.normal(); },
+                   [&] { t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true); });
     const double w = static_cast<double>(n);
     const Metrics m{{"loss", t.loss(), w}, {"reconstruction", t.reconstruction, w}, {"kl", t.kl, w}};
-    if (!std::isfinite(t.loss())) return m;  // the loop stops before any update
-    opt_enc_.step(vae_.encoder);
-    opt_dec_.step(vae_.decoder);
+    if (!ctx.all_finite(t.loss())) return m;  // the loop stops before any update
+    ctx.update(opt_enc_, vae_.encoder);
+    ctx.update(opt_dec_, vae_.decoder);
     return m;
   }
 

@@ -29,12 +29,14 @@ struct CsvLogger {
   }
 
   void on_train_begin(FitState& s) {
+    if (!s.writes) return;  // not process 0 of a data-parallel run
     std::string text;
     if (!s.history.empty()) text = header(s.history.epochs.front());
     for (const auto& e : s.history.epochs) text += row(e);
     write_text_atomic(path, text);
   }
   void on_epoch_end(FitState& s, const EpochLog& log) {
+    if (!s.writes) return;
     std::FILE* f = std::fopen(path.c_str(), "a");
     if (f == nullptr) fail("{}: cannot append to the metrics log", path);
     const std::string text = (s.history.epochs.size() == 1 ? header(log) : std::string()) + row(log);

@@ -30,6 +30,7 @@ struct ModelCheckpoint {
       if (!(v < best)) return;  // also when v is NaN
       best = v;
     }
+    if (!s.writes) return;  // not process 0 of a data-parallel run
     CheckpointWriter w;
     s.add_networks(w);
     w.set("epoch", fmt::format("{}", log.epoch));
