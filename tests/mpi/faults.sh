@@ -9,7 +9,7 @@
 set -uo pipefail
 tests=$1 classifier=$2 scratch=$3
 mpirun=(mpirun --allow-run-as-root --oversubscribe)
-export CTNET_THREADS=1
+export CTNET_THREADS=1 ASAN_OPTIONS=detect_leaks=0
 mkdir -p "$scratch"
 status=0
 
