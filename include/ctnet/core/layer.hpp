@@ -56,6 +56,16 @@ struct ParamRef {
   float fill = 0.0f;
 };
 
+/// Told of each trainable parameter whose gradient a backward pass has just
+/// finished, while the pass goes on (data parallelism sums it meanwhile).
+class GradientReady {
+ public:
+  virtual void ready(const ParamRef& p) = 0;
+
+ protected:
+  ~GradientReady() = default;
+};
+
 /// Initialise one parameter from its description.
 inline void init_param(const ParamRef& p, Rng& rng, Init init) {
   if (!p.is_kernel) {

@@ -90,4 +90,12 @@ void set_first_sample(Net& net, std::size_t first) {
   else net.set_first_sample(first);
 }
 
+/// Tells `r` of the parameters whose gradients backward has finished, in
+/// every part (nullptr: no one).
+template <class Net>
+void set_gradient_ready(Net& net, GradientReady* r) {
+  if constexpr (requires { typename Net::parts; }) net.visit_parts([&](const char*, auto& p) { set_gradient_ready(p, r); });
+  else net.set_gradient_ready(r);
+}
+
 }  // namespace ctnet

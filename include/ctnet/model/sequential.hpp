@@ -200,6 +200,9 @@ class Sequential
   /// The index of the next passes' first sample in the global batch (data
   /// parallelism; 0 otherwise).
   void set_first_sample(std::size_t first) { first_sample_ = first; }
+  /// Told of each layer's parameters as soon as backward has finished their
+  /// gradients (none: nullptr).
+  void set_gradient_ready(GradientReady* r) { gradient_ready_ = r; }
 
   template <std::size_t I>
   layer_at<I>& layer() {
@@ -251,6 +254,10 @@ class Sequential
         std::get<I>(layers_).template backward<spec_at<I + 1>>(x, y, dy, dx, n);
       else
         std::get<I>(layers_).backward(x, y, dy, dx, n);
+      if (gradient_ready_)
+        std::get<I>(layers_).visit_params([&](const ParamRef& p) {
+          if (p.trainable) gradient_ready_->ready(p);
+        });
     }
   }
 
@@ -263,6 +270,7 @@ class Sequential
   mutable std::array<LayerSeconds, depth> layer_seconds_{};
   mutable Rng rng_{0};
   std::size_t first_sample_ = 0;
+  GradientReady* gradient_ready_ = nullptr;
 };
 
 /// Total parameters, as Keras's `model.count_params()` (trainable and not).

@@ -13,6 +13,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <mpi.h>
 
@@ -66,6 +67,24 @@ class World final : public Collective {
       check(MPI_Bcast(x.data() + at, static_cast<int>(n), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
     }
   }
+  void start_sum(std::span<float> x) override {
+    if (x.size() > chunk) return sum(x);
+    MPI_Request r{};
+    check(MPI_Iallreduce(MPI_IN_PLACE, x.data(), static_cast<int>(x.size()), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &r),
+          "MPI_Iallreduce");
+    pending_.push_back(r);
+  }
+  void progress() override {
+    if (pending_.empty()) return;
+    int done = 0;
+    check(MPI_Testall(static_cast<int>(pending_.size()), pending_.data(), &done, MPI_STATUSES_IGNORE), "MPI_Testall");
+    if (done) pending_.clear();
+  }
+  void wait_sums() override {
+    if (pending_.empty()) return;
+    check(MPI_Waitall(static_cast<int>(pending_.size()), pending_.data(), MPI_STATUSES_IGNORE), "MPI_Waitall");
+    pending_.clear();
+  }
   [[noreturn]] void abort(int code) override {
     MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);
@@ -85,6 +104,7 @@ class World final : public Collective {
   }
   std::size_t rank_ = 0, size_ = 1;
   bool owns_ = false;
+  std::vector<MPI_Request> pending_;  // started sums
 };
 
 }  // namespace ctnet::mpi

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -35,6 +36,14 @@ class Collective {
   virtual void broadcast(std::span<std::byte> x) = 0;
   /// Ends every process (after an error in this one) with exit status `code`.
   [[noreturn]] virtual void abort(int code) = 0;
+  /// Starts a sum in place that `wait_sums` completes; `x` is not to be
+  /// touched until then. By default it is done at once.
+  virtual void start_sum(std::span<float> x) { sum(x); }
+  /// Lets started sums progress (MPI moves its non-blocking collectives only
+  /// inside its calls).
+  virtual void progress() {}
+  /// Completes every started sum.
+  virtual void wait_sums() {}
 
   bool leads() const { return rank() == 0; }
   /// Process 0's vector, of any length, to every process.
@@ -65,9 +74,9 @@ inline Share share_of(std::size_t total, std::size_t rank, std::size_t ranks) {
   return {first, end - first, total};
 }
 
-/// Calls f(buffer, network's value or gradient span) for every parameter of
-/// `net`, trainable ones (`trainable`) or the others, at its offset in one
-/// contiguous buffer of `size` floats.
+/// Calls f(offset, span) for every parameter of `net`, trainable ones
+/// (`trainable`: their gradients) or the others (their values), at its offset
+/// in one contiguous buffer of `size` floats.
 template <class Net, class F>
 void for_packed(Net& net, bool trainable, std::size_t size, F&& f) {
   std::size_t at = 0;
@@ -80,20 +89,92 @@ void for_packed(Net& net, bool trainable, std::size_t size, F&& f) {
   });
 }
 
-/// Sums every process's gradients of `net`, each scaled by `weight` (its
-/// share of the global batch), through `buffer`: afterwards every process
-/// holds the gradient of the global batch's mean loss.
-template <class Net>
-void sum_gradients(Collective& c, Net& net, float weight, std::vector<float>& buffer) {
-  constexpr std::size_t n = Net::trainable_params;
-  buffer.resize(std::max(buffer.size(), n));
-  float* b = buffer.data();
-  for_packed(net, true, n, [&](std::size_t at, std::span<float> g) {
-    for (std::size_t i = 0; i < g.size(); ++i) b[at + i] = g[i] * weight;
-  });
-  c.sum({b, n});
-  for_packed(net, true, n, [&](std::size_t at, std::span<float> g) { std::copy_n(b + at, g.size(), g.data()); });
-}
+/// The gradients of one network, summed over the processes from one
+/// contiguous buffer of its `trainable_params` floats, in buckets of about
+/// `bucket_floats` that follow the backward pass: the last layers' first.
+/// Armed (`arm`) before the backward pass that ends a step's gradients, a
+/// bucket starts summing as soon as backward has finished all its
+/// parameters, while the pass goes on (overlap); `finish` starts what has not
+/// started, waits, and writes the sums back. Unarmed, `finish` does it all
+/// after the pass. Each process's gradients are scaled by its share of the
+/// batch, so the sums are the global batch's mean gradient.
+class GradientBuckets final : public GradientReady {
+ public:
+  template <class Net>
+  GradientBuckets(Collective& c, Net& net, std::size_t bucket_floats) : c_(c), buffer_(Net::trainable_params) {
+    for_packed(net, true, buffer_.size(), [&](std::size_t at, std::span<float> g) {
+      index_[g.data()] = params_.size();
+      params_.push_back({g.data(), g.size(), at, 0, false});
+    });
+    // Buckets from the last parameter back: the order backward finishes them.
+    for (std::size_t i = params_.size(); i-- > 0;) {
+      if (buckets_.empty() || buckets_.back().hi - params_[i].offset > bucket_floats)
+        buckets_.push_back({params_[i].offset, params_[i].offset + params_[i].size, 0, 0});
+      buckets_.back().lo = params_[i].offset;
+      params_[i].bucket = buckets_.size() - 1;
+      ++buckets_.back().params;
+    }
+    reset();
+  }
+
+  std::size_t buckets() const { return buckets_.size(); }
+  /// The next backward pass finishes the gradients: sum each bucket as soon
+  /// as it is done. `weight`: this process's share of the batch.
+  void arm(float weight) {
+    weight_ = weight;
+    armed_ = true;
+  }
+  bool armed() const { return armed_; }
+  void ready(const ParamRef& p) override {
+    if (!armed_) return;
+    const auto it = index_.find(p.grad.data());
+    if (it == index_.end()) return;  // another network's
+    pack(params_[it->second]);
+    c_.progress();
+  }
+  /// Sums every bucket (those not started yet now), waits, and writes the
+  /// sums into the gradients.
+  void finish(float weight) {
+    if (!armed_) weight_ = weight;
+    armed_ = true;
+    for (Param& p : params_)
+      if (!p.packed) pack(p);
+    c_.wait_sums();
+    for (const Param& p : params_) std::copy_n(buffer_.data() + p.offset, p.size, p.grad);
+    reset();
+  }
+
+ private:
+  struct Param {
+    float* grad;
+    std::size_t size, offset, bucket;
+    bool packed;
+  };
+  struct Bucket {
+    std::size_t lo, hi, params, waiting;  // floats [lo, hi); parameters in all, and not yet packed
+  };
+  void pack(Param& p) {
+    if (p.packed) return;
+    float* b = buffer_.data() + p.offset;
+    for (std::size_t i = 0; i < p.size; ++i) b[i] = p.grad[i] * weight_;
+    p.packed = true;
+    Bucket& k = buckets_[p.bucket];
+    if (--k.waiting == 0) c_.start_sum({buffer_.data() + k.lo, k.hi - k.lo});
+  }
+  void reset() {
+    armed_ = false;
+    for (Param& p : params_) p.packed = false;
+    for (Bucket& k : buckets_) k.waiting = k.params;
+  }
+
+  Collective& c_;
+  std::vector<float> buffer_;
+  std::vector<Param> params_;
+  std::vector<Bucket> buckets_;
+  std::unordered_map<const float*, std::size_t> index_;
+  float weight_ = 1.0f;
+  bool armed_ = false;
+};
 
 /// Averages the parameters no optimizer updates (BatchNorm's moving
 /// statistics, which each process tracks on its own share) over the processes.

@@ -19,10 +19,12 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -67,6 +69,11 @@ struct FitOptions {
   /// prints progress and writes the resume record; every process resumes
   /// from its bytes. None: this process trains alone.
   Collective* collective = nullptr;
+  /// Under data parallelism: gradients summed in buckets of about this many
+  /// bytes, each started as soon as backward has finished it (`overlap`), or
+  /// all after the backward pass.
+  std::size_t bucket_bytes = std::size_t{256} << 10;
+  bool overlap = true;
 };
 
 /// What one step sees besides its batch.
@@ -77,8 +84,9 @@ struct StepContext {
   /// This process's share of the global batch (its samples are `idx`); all
   /// of it (total 0 or idx.size()) without data parallelism.
   Share share{};
-  Collective* collective = nullptr;       ///< FitOptions::collective
-  std::vector<float>* buffer = nullptr;   ///< the gradients' buffer under data parallelism
+  Collective* collective = nullptr;  ///< FitOptions::collective
+  /// Under data parallelism, each network's gradient sums (by its address).
+  std::span<const std::pair<const void*, GradientBuckets*>> sums{};
 
   /// Whether `loss` is finite in every process, so that all of them skip an
   /// update alike.
@@ -93,9 +101,14 @@ struct StepContext {
   /// this, not opt.step(net), for every update.
   template <class Opt, class Net>
   void update(Opt& opt, Net& net) {
-    if (collective)
-      sum_gradients(*collective, net, static_cast<float>(share.count) / static_cast<float>(share.total), *buffer);
+    if (collective) sums_of(&net).finish(weight());
     opt.step(net);
+  }
+  /// Says that the next backward pass of `net` finishes the gradients its
+  /// update takes: under data parallelism they are summed while it goes on.
+  template <class Net>
+  void sum_during_backward(Net& net) const {
+    if (collective) sums_of(&net).arm(weight());
   }
   /// Random draws for this share's samples as one process makes them for
   /// the whole batch: skip() (one sample's draws, discarded) for each sample
@@ -106,6 +119,14 @@ struct StepContext {
     for (std::size_t i = 0; i < share.first; ++i) skip();
     draw();
     for (std::size_t i = share.first + share.count; i < share.total; ++i) skip();
+  }
+
+ private:
+  float weight() const { return static_cast<float>(share.count) / static_cast<float>(share.total); }
+  GradientBuckets& sums_of(const void* net) const {
+    for (const auto& [n, s] : sums)
+      if (n == net) return *s;
+    fail("StepContext::update: a network the step's visit_networks does not name");
   }
 };
 
@@ -309,8 +330,23 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
     step.visit_networks([&](const char* name, auto& net) { w.add_model(name, net); });
   };
 
-  std::vector<float> buffer;  // the gradients, summed over the processes
-  if (group) step.visit_networks([&](const char*, auto& net) { broadcast_params(*group, net); });
+  // Under data parallelism: process 0's weights to all, and every network's
+  // gradient sums, told by its backward pass what is finished (`overlap`).
+  std::vector<std::unique_ptr<GradientBuckets>> buckets;
+  std::vector<std::pair<const void*, GradientBuckets*>> sums;
+  const auto unhook = [&] { step.visit_networks([&](const char*, auto& net) { set_gradient_ready(net, nullptr); }); };
+  struct AtExit {
+    std::function<void()> f;
+    ~AtExit() { f(); }
+  } unhook_at_exit{unhook};
+  if (group)
+    step.visit_networks([&](const char*, auto& net) {
+      broadcast_params(*group, net);
+      buckets.push_back(std::make_unique<GradientBuckets>(*group, net, std::max<std::size_t>(o.bucket_bytes / 4, 1)));
+      sums.emplace_back(&net, buckets.back().get());
+      if (o.overlap) set_gradient_ready(net, buckets.back().get());
+    });
+  std::vector<float> buffer;  // BatchNorm's moving statistics, averaged
   if (o.resume)
     if (const auto record = detail::read_record(o)) detail::restore(*record, step, st, history, callbacks...);
   ([&] { if constexpr (requires { callbacks.on_train_begin(st); }) callbacks.on_train_begin(st); }(), ...);
@@ -332,9 +368,11 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       if (idx.size() < ranks) continue;  // a last batch too small to share: every process skips it
       st.step = s;
       const Share share = share_of(idx.size(), rank, ranks);
-      StepContext ctx{rng, epoch, s, share, group, &buffer};
+      StepContext ctx{rng, epoch, s, share, group, sums};
       if (group) step.visit_networks([&](const char*, auto& net) { set_first_sample(net, share.first); });
       Metrics m = step.train_batch(train, idx.subspan(share.first, share.count), ctx);
+      for (auto& b : buckets)  // sums started for an update the step then skipped
+        if (b->armed()) b->finish(1.0f);
       if (group) reduce_metrics(*group, m);
       const auto diverged = [&](const std::string& what) {
         std::string where;

@@ -121,6 +121,7 @@ class GanStep {
     const auto fake = forward_with(gen_, {z_.data(), n * latent}, c_fake_, n, true);
     std::size_t real_right = 0, fake_right = 0;
     const double d_real = d_pass({x_.data(), n * sample}, c_real_, n, o_.real_label, true, ctx, real_right);
+    ctx.sum_during_backward(disc_);  // the fake pass's backward finishes D's gradients
     const double d_fake = d_pass(fake, c_fake_, n, 0.0f, false, ctx, fake_right);
     const double w = static_cast<double>(n);
     Metrics m;
@@ -139,6 +140,7 @@ class GanStep {
       g_weight = 1.0;  // per sample, as d_loss
       if (ctx.all_finite(g_loss)) {
         std::copy(r.input_grad.begin(), r.input_grad.end(), gen_.output_grad().begin());
+        ctx.sum_during_backward(gen_);
         gen_.backward(false);
         ctx.update(opt_g_, gen_);
         if (after_g_step) after_g_step();

@@ -102,6 +102,7 @@ class SupervisedStep {
     gather(data, idx, x_, labels_);
     net_.zero_grad();
     const auto y = net_.forward({x_.data(), n * in}, n, true);
+    ctx.sum_during_backward(net_);
     Metrics m;
     if constexpr (takes_labels<L>) {
       const std::span<const std::uint8_t> labels(labels_.data(), n);

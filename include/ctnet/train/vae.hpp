@@ -62,6 +62,8 @@ class VaeStep {
     gather(data, idx, x_, {});
     vae_.zero_grad();
     ElboTerms t;
+    ctx.sum_during_backward(vae_.encoder);  // the pass's backward finishes both networks' gradients
+    ctx.sum_during_backward(vae_.decoder);
     ctx.draw_share([&] { for (std::size_t i = 0; i < V::latent; ++i) ctx.rng.normal(); },
                    [&] { t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true); });
     const double w = static_cast<double>(n);
