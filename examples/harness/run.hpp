@@ -53,6 +53,7 @@ struct CommonOptions {
   std::uint64_t seed = 42;
   std::string data, out, dataset;
   bool resume = false, progress = true;
+  bool sync_batch_norm = false;  ///< under mpirun: BatchNorm over the global batch
   /// The processes that train together (`processes()`), none for one.
   Collective* group = nullptr;
   /// Whether this process prints and writes the run directory (process 0).
@@ -75,6 +76,9 @@ inline CommonOptions common_options(Flags& flags, std::size_t epochs, std::size_
   o.out = flags.str("out", out, "run directory to write");
   o.resume = flags.flag("resume", "continue from the run directory's checkpoint");
   o.progress = !flags.flag("quiet", "no progress line");
+  o.sync_batch_norm = flags.flag("sync-batch-norm",
+                                 "under mpirun: BatchNorm's statistics over the global batch (default: each "
+                                 "process's share)");
   o.group = processes();
   return o;
 }
@@ -112,6 +116,7 @@ inline FitOptions fit_options(const CommonOptions& c, const std::string& checkpo
   f.backup = c.out + "/" + checkpoint;
   f.resume = c.resume;
   f.collective = c.group;
+  f.sync_batch_norm = c.sync_batch_norm;
   return f;
 }
 

@@ -24,6 +24,13 @@
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/supervised.hpp>
 #include <ctnet/train/vae.hpp>
+#include <ctnet/layers/batch_norm.hpp>
+#include <ctnet/layers/conv2d.hpp>
+#include <ctnet/layers/dense.hpp>
+#include <ctnet/layers/flatten.hpp>
+#include <ctnet/layers/relu.hpp>
+#include <ctnet/layers/softmax.hpp>
+#include <ctnet/model/sequential.hpp>
 #include <ctnet/zoo/report1_cnn.hpp>
 #include <ctnet/zoo/report1_vae.hpp>
 #include <ctnet/zoo/report5_gan.hpp>
@@ -144,6 +151,22 @@ int main(int argc, char** argv) {
     t.after = weights_of(net);
     return t;
   });
+  // BatchNorm: each process's own statistics (the default) make a different
+  // model from one process's; synchronised ones the same.
+  using BnNet = Sequential<Input<28, 28, 1>, Conv2D<16, 3, 2>, BatchNorm<>, ReLU, Flatten, Dense<10>, Softmax>;
+  const auto bn = [&](const FitOptions& o) {
+    auto net = BnNet::make(seed{1});
+    SGD opt{.lr = 0.01f, .momentum = 0.9f};
+    Trained t{weights_of(net), {}};
+    fit(net, opt, CategoricalCrossEntropy{}, data, o);
+    t.after = weights_of(net);
+    return t;
+  };
+  ok &= compare("BatchNorm, synchronised", world, 1e-3, [&](FitOptions o) {
+    o.sync_batch_norm = true;
+    return bn(o);
+  });
+  ok &= !compare("BatchNorm, per process", world, 1e-3, bn);
   ok &= compare("report 5 GAN", world, 0.25, [&](const FitOptions& o) {
     namespace r5 = zoo::report5;
     auto gen = r5::Generator::make(seed{1});

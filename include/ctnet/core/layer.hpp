@@ -35,12 +35,27 @@ enum class Init {
 };
 
 /// State of one forward pass.
+/// The processes of a data-parallel run as a layer whose statistics span the
+/// global batch sees them (synchronised BatchNorm): sums over the processes,
+/// in place, and this process's share of the batch.
+class BatchGroup {
+ public:
+  virtual void sum(std::span<double> x) = 0;
+  double share = 1.0;  ///< this process's samples / the global batch's
+
+ protected:
+  ~BatchGroup() = default;
+};
+
 struct Pass {
   bool training = false;  ///< dropout active, batch statistics in BatchNorm
   Rng* rng = nullptr;     ///< for dropout masks
   /// The first sample's index in the global batch when this process trains
   /// on a share of it (data parallelism): a dropout mask follows its sample.
   std::size_t first = 0;
+  /// With data parallelism and synchronised statistics: the processes whose
+  /// shares make up the batch (BatchNorm's statistics are the global batch's).
+  BatchGroup* group = nullptr;
 };
 
 /// A parameter tensor as the optimizer, initialiser and checkpoint see it.

@@ -95,13 +95,15 @@ struct BatchNorm {
     std::vector<double> partial, sums;  // per-thread channel sums; their totals
     bool batch_stats = false;           // the last forward was a training pass
     std::size_t stat_rows = 0;          // rows the statistics came from (training)
+    BatchGroup* group = nullptr;        // the last training pass's processes (synchronised)
+    double stat_count = 0.0;            // rows of every process the statistics came from
 
     static std::size_t threads() { return ThreadPool::instance().size(); }
 
     void reserve(std::size_t batch) {
       ensure_size(xhat, batch * In::size);
       if (partial.size() < threads() * 2 * C) partial.resize(threads() * 2 * C);
-      if (sums.size() < 2 * C) sums.resize(2 * C);
+      if (sums.size() < 2 * C + 1) sums.resize(2 * C + 1);
     }
 
     template <class F>
@@ -142,13 +144,21 @@ struct BatchNorm {
       const std::size_t rows = n * spatial;
       batch_stats = pass.training;
       stat_rows = Virtual ? (n + 1) / 2 * spatial : rows;
+      group = batch_stats ? pass.group : nullptr;
       if (batch_stats) {
+        // Synchronised: the sums (and the rows) of every process's share.
         channel_sums<1>(stat_rows, [&](double* s, std::size_t r) {
           const float* xr = x + r * C;
           for (std::size_t c = 0; c < C; ++c) s[c] += xr[c];
         });
+        stat_count = static_cast<double>(stat_rows);
+        if (group) {
+          sums[C] = stat_count;
+          group->sum({sums.data(), C + 1});
+          stat_count = sums[C];
+        }
         for (std::size_t c = 0; c < C; ++c)
-          mean[c] = static_cast<float>(sums[c] / static_cast<double>(stat_rows));
+          mean[c] = static_cast<float>(sums[c] / stat_count);
         const float* mu = mean.data();
         channel_sums<1>(stat_rows, [&](double* s, std::size_t r) {
           const float* xr = x + r * C;
@@ -157,8 +167,9 @@ struct BatchNorm {
             s[c] += d * d;
           }
         });
+        if (group) group->sum({sums.data(), C});
         for (std::size_t c = 0; c < C; ++c) {
-          const double var = sums[c] / static_cast<double>(stat_rows);
+          const double var = sums[c] / stat_count;
           inv_std[c] = static_cast<float>(1.0 / std::sqrt(var + static_cast<double>(Epsilon)));
           moving_mean[c] = moving_mean[c] * Momentum + mean[c] * (1.0f - Momentum);
           moving_var[c] = moving_var[c] * Momentum + static_cast<float>(var) * (1.0f - Momentum);
@@ -230,7 +241,15 @@ struct BatchNorm {
       if (dx == nullptr) return;
       // dx = k (g - a - x̂ b) per channel: k = gamma / std, and with batch
       // statistics a = mean(g), b = mean(g x̂) (zero at inference).
-      const double m = static_cast<double>(stat_rows);
+      // Synchronised, the means are over every process's rows. Each
+      // process's g is the gradient of its share's mean loss, so its sums are
+      // weighted by its share, and the means taken back to its scale.
+      double m = stat_count;
+      if (group && batch_stats) {
+        for (std::size_t i = 0; i < 2 * C; ++i) sums[i] *= group->share;
+        group->sum({sums.data(), 2 * C});
+        m *= group->share;
+      }
       for (std::size_t c = 0; c < C; ++c) {
         float k = inv_std[c];
         if constexpr (Scale) k *= gamma[c];

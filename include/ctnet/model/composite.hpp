@@ -82,20 +82,13 @@ void reseed_dropout(Net& net, std::uint64_t s) {
   }
 }
 
-/// Sets where the next passes' samples start in the global batch, in every
-/// part (data parallelism: dropout masks follow their sample).
-template <class Net>
-void set_first_sample(Net& net, std::size_t first) {
-  if constexpr (requires { typename Net::parts; }) net.visit_parts([&](const char*, auto& p) { set_first_sample(p, first); });
-  else net.set_first_sample(first);
-}
-
-/// Tells `r` of the parameters whose gradients backward has finished, in
-/// every part (nullptr: no one).
-template <class Net>
-void set_gradient_ready(Net& net, GradientReady* r) {
-  if constexpr (requires { typename Net::parts; }) net.visit_parts([&](const char*, auto& p) { set_gradient_ready(p, r); });
-  else net.set_gradient_ready(r);
+/// Calls f(s) for a Sequential network, or for every Sequential part of a
+/// composite one: data parallelism sets each part's first sample, gradient
+/// listener and batch group through it.
+template <class Net, class F>
+void for_each_sequential(Net& net, F&& f) {
+  if constexpr (requires { typename Net::parts; }) net.visit_parts([&](const char*, auto& p) { for_each_sequential(p, f); });
+  else f(net);
 }
 
 }  // namespace ctnet

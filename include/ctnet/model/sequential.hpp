@@ -107,7 +107,7 @@ class Sequential
   /// Forward pass over n samples (x holds n * input_shape::size floats).
   /// `training` turns dropout on. Returns the n outputs, valid until the next call.
   std::span<const float> forward(std::span<const float> x, std::size_t n, bool training = false) {
-    Pass pass{training, &rng_, first_sample_};
+    Pass pass{training, &rng_, first_sample_, batch_group_};
     return forward(x, n, pass);
   }
   /// Forward within another network's pass (a block inside a layer list):
@@ -203,6 +203,9 @@ class Sequential
   /// Told of each layer's parameters as soon as backward has finished their
   /// gradients (none: nullptr).
   void set_gradient_ready(GradientReady* r) { gradient_ready_ = r; }
+  /// The processes whose shares make up the batch, for statistics over all of
+  /// it (synchronised BatchNorm; none: nullptr).
+  void set_batch_group(BatchGroup* g) { batch_group_ = g; }
 
   template <std::size_t I>
   layer_at<I>& layer() {
@@ -271,6 +274,7 @@ class Sequential
   mutable Rng rng_{0};
   std::size_t first_sample_ = 0;
   GradientReady* gradient_ready_ = nullptr;
+  BatchGroup* batch_group_ = nullptr;
 };
 
 /// Total parameters, as Keras's `model.count_params()` (trainable and not).

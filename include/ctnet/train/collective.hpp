@@ -56,6 +56,12 @@ class Collective {
   void broadcast(std::span<float> x) { broadcast(std::as_writable_bytes(x)); }
 };
 
+/// A Collective as a layer sees it (synchronised BatchNorm): its sums.
+struct CollectiveBatch final : BatchGroup {
+  Collective* c = nullptr;
+  void sum(std::span<double> x) override { c->sum(x); }
+};
+
 /// Whether a launcher of parallel jobs (mpirun, mpiexec, Slurm's srun)
 /// started this process, from the environment it sets.
 inline bool launched_in_parallel() {

@@ -74,6 +74,10 @@ struct FitOptions {
   /// all after the backward pass.
   std::size_t bucket_bytes = std::size_t{256} << 10;
   bool overlap = true;
+  /// Under data parallelism: BatchNorm normalises with the statistics of the
+  /// global batch (summed over the processes in every training pass) rather
+  /// than of this process's share (DistributedDataParallel's default).
+  bool sync_batch_norm = false;
 };
 
 /// What one step sees besides its batch.
@@ -333,8 +337,18 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
   // Under data parallelism: process 0's weights to all, and every network's
   // gradient sums, told by its backward pass what is finished (`overlap`).
   std::vector<std::unique_ptr<GradientBuckets>> buckets;
+  CollectiveBatch batch_group;
+  batch_group.c = group;
   std::vector<std::pair<const void*, GradientBuckets*>> sums;
-  const auto unhook = [&] { step.visit_networks([&](const char*, auto& net) { set_gradient_ready(net, nullptr); }); };
+  const auto unhook = [&] {
+    step.visit_networks([&](const char*, auto& net) {
+      for_each_sequential(net, [](auto& s) {
+        s.set_gradient_ready(nullptr);
+        s.set_batch_group(nullptr);
+        s.set_first_sample(0);
+      });
+    });
+  };
   struct AtExit {
     std::function<void()> f;
     ~AtExit() { f(); }
@@ -344,7 +358,10 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       broadcast_params(*group, net);
       buckets.push_back(std::make_unique<GradientBuckets>(*group, net, std::max<std::size_t>(o.bucket_bytes / 4, 1)));
       sums.emplace_back(&net, buckets.back().get());
-      if (o.overlap) set_gradient_ready(net, buckets.back().get());
+      for_each_sequential(net, [&](auto& s) {
+        if (o.overlap) s.set_gradient_ready(buckets.back().get());
+        if (o.sync_batch_norm) s.set_batch_group(&batch_group);
+      });
     });
   std::vector<float> buffer;  // BatchNorm's moving statistics, averaged
   if (o.resume)
@@ -369,7 +386,12 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       st.step = s;
       const Share share = share_of(idx.size(), rank, ranks);
       StepContext ctx{rng, epoch, s, share, group, sums};
-      if (group) step.visit_networks([&](const char*, auto& net) { set_first_sample(net, share.first); });
+      if (group) {
+        step.visit_networks([&](const char*, auto& net) {
+          for_each_sequential(net, [&](auto& part) { part.set_first_sample(share.first); });
+        });
+        batch_group.share = static_cast<double>(share.count) / static_cast<double>(share.total);
+      }
       Metrics m = step.train_batch(train, idx.subspan(share.first, share.count), ctx);
       for (auto& b : buckets)  // sums started for an update the step then skipped
         if (b->armed()) b->finish(1.0f);
