@@ -102,7 +102,9 @@ int main(int argc, char** argv) {
       const std::string labels = run + "/samples-labels-idx1-ubyte";
       write_samples(images, gen.images, gen.count, 28, 28, 1, Scale::unit, labels, gen.labels);
       write_image_grid(run + "/samples.png", std::span<const float>(gen.images).first(100 * 784), 100,
-                       28, 28, 1, 10, 0.0f, 1.0f);
+                       28, 28, 1, 10, 0.0f, 1.0f,
+                       {fmt::format("PCA, {} components: the first 100 {}", n,
+                                    mode == "reconstruct" ? "reconstructions" : "samples")});
       // Score the files as written (bytes), as evaluate_samples would.
       const SampleScores s = scorer.score(load_samples(images, labels, 28, 28, 1, Scale::unit), nn);
       log.add_row({static_cast<double>(n), s.label_accuracy.value_or(NAN), s.inception_score,

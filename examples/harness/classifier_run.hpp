@@ -81,7 +81,7 @@ int run_classifier(const ClassifierRunOptions& o) {
                               Net::total_params, train.count, test.count));
   // Written once a resume's checks have passed, so that a refused resume changes nothing.
   LambdaCallback summary_file{.on_begin = [&](FitState& s) {
-    if (s.writes) write_text_atomic(c.out + "/summary.txt", summary<Net>());
+    if (s.writes) write_summary(c, summary<Net>());
   }};
   EarlyStopping stopping{.min_delta = o.min_delta, .patience = o.patience};
   LearningRateScheduler schedule =

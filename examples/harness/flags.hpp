@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <ctnet/core/error.hpp>
+#include <ctnet/version.hpp>
 
 namespace ctnet {
 
@@ -26,6 +28,10 @@ class Flags {
       std::string a = argv[i];
       if (a == "--help" || a == "-h") {
         help_ = true;
+        continue;
+      }
+      if (a == "--version") {
+        version_ = true;
         continue;
       }
       if (a.rfind("--", 0) != 0 || a.size() < 3)
@@ -149,10 +155,15 @@ class Flags {
   }
 
   /// Call after reading every flag: rejects unknown ones; with --help prints
-  /// the usage and returns true (the program should then exit 0).
+  /// the usage, with --version the version, and returns true (the program
+  /// should then exit 0).
   bool finish() {
     if (help_) {
-      fmt::print("{}\n\nusage: {} [flags]\n{}", about_, program_, usage_);
+      fmt::print("{}\n\nusage: {} [flags]\n  --version               ctnet's version\n{}", about_, program_, usage_);
+      return true;
+    }
+    if (version_) {
+      fmt::print("{} (ctnet {})\n", std::filesystem::path(program_).filename().string(), version);
       return true;
     }
     for (const auto& [k, v] : values_)
@@ -172,7 +183,7 @@ class Flags {
   std::string about_, program_, usage_;
   std::map<std::string, std::string> values_;
   std::set<std::string> known_;
-  bool help_ = false;
+  bool help_ = false, version_ = false;
 };
 
 }  // namespace ctnet

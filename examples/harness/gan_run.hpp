@@ -137,19 +137,22 @@ History train_gan(const GanRunOptions& o) {
   // A conditional generator's grid has one class per row.
   std::vector<std::uint8_t> grid_labels(100);
   for (std::size_t i = 0; i < 100; ++i) grid_labels[i] = static_cast<std::uint8_t>(i / 10);
-  auto write_grid = [&](const std::string& name) {
+  auto write_grid = [&](const std::string& name, std::size_t epoch) {
     generate(sampler, c.seed + 12345, 100, grid, grid_labels, c.batch);  // the same fixed noise every time
-    write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f);
+    GridLabels labels{fmt::format("{}: samples after epoch {}", o.title, epoch)};
+    if constexpr (Conditional<G>)
+      for (std::size_t k = 0; k < 10; ++k) labels.rows.push_back(fmt::format("class {}", k));
+    write_image_grid(c.out + "/" + name, grid, 100, h, w, ch, 10, lo, 1.0f, labels);
   };
   LambdaCallback files{
       .on_epoch = [&](FitState& s, const EpochLog& log) {
         if (s.writes && (log.epoch % o.grid_every == 0 || log.epoch == 1))
-          write_grid(fmt::format("samples-epoch-{:04}.png", log.epoch));
+          write_grid(fmt::format("samples-epoch-{:04}.png", log.epoch), log.epoch);
       },
       // Written once a resume's checks have passed, so that a refused resume changes nothing.
       .on_begin = [&](FitState& s) {
         if (s.writes)
-          write_text_atomic(c.out + "/summary.txt", summary<G>("generator") + "\n" + summary<D>("discriminator"));
+          write_summary(c, summary<G>("generator") + "\n" + summary<D>("discriminator"));
       }};
   CsvLogger log{c.out + "/metrics.csv"};
   print_start(c, fmt::format("{}: G {} parameters, D {} parameters, {} {} images", o.title, param_count<G>,
@@ -168,11 +171,12 @@ History train_gan(const GanRunOptions& o) {
                {{"d_loss", "discriminator"}, {"g_loss", "generator"}});
   plot_history(history, c.out + "/d_accuracy.png", o.title + ": discriminator accuracy", "accuracy",
                {{"d_acc_real", "on real"}, {"d_acc_fake", "on generated"}});
-  write_grid("samples-final.png");
+  write_grid("samples-final.png", history.epochs.empty() ? 0 : history.epochs.back().epoch);
   if constexpr (!Conditional<G>) {
     if (o.walk) {
       const auto walk = latent_walk(sampler, c.seed + 777, 10, 10);
-      write_image_grid(c.out + "/latent-walk.png", walk, 100, h, w, ch, 10, lo, 1.0f);
+      write_image_grid(c.out + "/latent-walk.png", walk, 100, h, w, ch, 10, lo, 1.0f,
+                       {o.title + ": latent walks, each row from one random z to another"});
     }
   }
   if (o.samples > 0) {

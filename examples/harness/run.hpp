@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <ctnet/core/atomic_file.hpp>
 #include <ctnet/core/error.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/data/cifar10.hpp>
@@ -24,6 +25,7 @@
 #include <ctnet/plot/line_plot.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/history.hpp>
+#include <ctnet/version.hpp>
 #include <harness/flags.hpp>
 
 namespace ctnet {
@@ -94,6 +96,12 @@ inline void prepare_run_dir(const CommonOptions& c) {
   if (c.leads()) prepare_run_dir(c.out);
 }
 
+/// Writes the run directory's summary.txt: the networks' summaries (`text`)
+/// and the version of ctnet that trained them.
+inline void write_summary(const CommonOptions& c, const std::string& text) {
+  write_text_atomic(c.out + "/summary.txt", fmt::format("{}\ntrained with ctnet {}\n", text, version));
+}
+
 /// The run's first line on stdout (process 0): `what`, and the threads
 /// (and processes) that train.
 inline void print_start(const CommonOptions& c, const std::string& what) {
@@ -124,7 +132,7 @@ inline FitOptions fit_options(const CommonOptions& c, const std::string& checkpo
 inline void plot_history(const History& history, const std::string& png, const std::string& title,
                          const std::string& ylabel,
                          const std::vector<std::pair<std::string, std::string>>& columns) {
-  LinePlot plot{title, "epoch", ylabel, {}};
+  LinePlot plot{title, "epoch", ylabel, {}, true};
   const auto epochs = history.column("epoch");
   for (const auto& [column, label] : columns)
     plot.series.push_back(Series{label, epochs, history.column(column)});

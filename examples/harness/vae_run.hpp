@@ -77,7 +77,12 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
       }
     const auto p = vae.decode(z, k * k);
     std::copy(p.begin(), p.end(), images.begin());
-    write_image_grid(c.out + "/manifold.png", images, k * k, h, w, 1, k, 0.0f, 1.0f);
+    GridLabels labels{o.title + ": the decoder over z", {}, {}, "z[1]", "z[0]"};
+    for (std::size_t i = 0; i < k; ++i) {
+      labels.columns.push_back(fmt::format("{:.1f}", z[i * 2]));
+      labels.rows.push_back(fmt::format("{:.1f}", z[i * k * 2 + 1]));
+    }
+    write_image_grid(c.out + "/manifold.png", images, k * k, h, w, 1, k, 0.0f, 1.0f, labels);
 
     ScatterPlot sp;
     sp.title = o.title + ": test set, encoded means";
@@ -113,7 +118,9 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
       std::copy_n(p.data() + i * V::sample, V::sample,
                   grid.data() + ((2 * row + 1) * cols + col) * V::sample);
     }
-    write_image_grid(c.out + "/reconstructions.png", grid, 2 * n, h, w, 1, cols, 0.0f, 1.0f);
+    GridLabels labels{o.title + ": test images and their reconstructions"};
+    for (std::size_t r = 0; r < n / cols; ++r) labels.rows.insert(labels.rows.end(), {"original", "reconstruction"});
+    write_image_grid(c.out + "/reconstructions.png", grid, 2 * n, h, w, 1, cols, 0.0f, 1.0f, labels);
   }
 
   // Samples: the decoder's Bernoulli means for z ~ N(0, I), fixed noise.
@@ -130,7 +137,7 @@ void write_vae_figures(V& vae, const Dataset& test, const CommonOptions& c,
   };
   std::vector<float> s;
   sample(c.seed + 12345, 100, s);
-  write_image_grid(c.out + "/samples.png", s, 100, h, w, 1, 10, 0.0f, 1.0f);
+  write_image_grid(c.out + "/samples.png", s, 100, h, w, 1, 10, 0.0f, 1.0f, {o.title + ": samples, z ~ N(0, I)"});
   if (o.samples > 0) {
     sample(c.seed + 999, o.samples, s);
     write_samples(c.out + "/samples-images-idx3-ubyte", s, o.samples, h, w, 1, Scale::unit);
@@ -160,7 +167,7 @@ int run_vae(const VaeRunOptions& o) {
   fit_opts.tags["dataset"] = c.dataset;
   // Written once a resume's checks have passed, so that a refused resume changes nothing.
   LambdaCallback summary_file{.on_begin = [&](FitState& s) {
-    if (s.writes) write_text_atomic(c.out + "/summary.txt", summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
+    if (s.writes) write_summary(c, summary<Enc>("encoder") + "\n" + summary<Dec>("decoder"));
   }};
   CsvLogger log{c.out + "/metrics.csv"};
   print_start(c, fmt::format("{}: encoder {} parameters, decoder {} parameters, {} {} images", o.title,

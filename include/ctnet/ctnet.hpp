@@ -61,3 +61,4 @@
 #include <ctnet/train/supervised.hpp>
 #include <ctnet/train/vae.hpp>
 #include <ctnet/train/weight_average.hpp>
+#include <ctnet/version.hpp>

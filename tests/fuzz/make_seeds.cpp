@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
   adam.prepare(net);
   ctnet::CheckpointWriter w;
   w.add_model("model", net);
-  w.add_optimizer("optimizer", adam);
+  w.add_optimizer("optimizer", adam, net);
   w.set("epoch", "3");
   w.set("best", "0.25");
   const auto tmp = std::filesystem::temp_directory_path() / "ctnet-seed.safetensors";

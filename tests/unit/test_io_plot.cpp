@@ -211,6 +211,12 @@ TEST_CASE("ticks: 1-2-5 steps inside the range, labels with just enough decimals
   const auto neg = ctnet::nice_ticks(-0.3, 0.3, 4);
   CHECK(std::find(neg.values.begin(), neg.values.end(), 0.0) != neg.values.end());
 
+  // Epochs: whole numbers only, one epoch one tick (it was 0.96 ... 1.04).
+  CHECK(ctnet::whole_ticks(0.5, 1.5, 6).values == std::vector<double>{1.0});
+  CHECK(ctnet::whole_ticks(0.5, 3.5, 10).values == std::vector<double>{1.0, 2.0, 3.0});
+  CHECK(ctnet::format_ticks(ctnet::whole_ticks(0.5, 1.5, 6)) == std::vector<std::string>{"1"});
+  CHECK(ctnet::whole_ticks(0.0, 100.0, 6).step == doctest::Approx(20.0));
+
   CHECK(ctnet::format_tick(0.25, 0.05) == "0.25");
   CHECK(ctnet::format_tick(0.2, 0.05) == "0.20");
   CHECK(ctnet::format_tick(1500, 500) == "1500");
@@ -330,4 +336,43 @@ TEST_CASE("heatmap: cells shaded by value, counts written, bad sizes rejected") 
   hm.row_labels.pop_back();
   hm.values[0] = qnan;  // drawn grey, not a crash
   CHECK_NOTHROW(ctnet::render_heatmap(hm));
+}
+
+TEST_CASE("labelled image grid: the tiles of the plain grid, a title above, labels beside") {
+  TempDir dir;
+  std::vector<float> images(20 * 28 * 28);
+  for (std::size_t i = 0; i < images.size(); ++i) images[i] = static_cast<float>(i % 97) / 96.0f;
+  const std::string plain = dir.file("plain.png"), labelled = dir.file("labelled.png");
+  ctnet::write_image_grid(plain, images, 20, 28, 28, 1, 10, 0.0f, 1.0f);
+  ctnet::GridLabels labels{"samples after epoch 1", {"class 0", "class 1"}, {}, "", ""};
+  ctnet::write_image_grid(labelled, images, 20, 28, 28, 1, 10, 0.0f, 1.0f, labels);
+  const auto p = ctnet::read_png(plain), l = ctnet::read_png(labelled);
+  REQUIRE(l.width > p.width);
+  REQUIRE(l.height > p.height);
+  // Find the grid's frame (its dark-grey gap) in the labelled figure, then compare every pixel.
+  const ctnet::Rgb gap{ctnet::image_grid_gap_level, ctnet::image_grid_gap_level, ctnet::image_grid_gap_level};
+  int left = -1, top = -1;
+  for (int y = 0; y + 1 < static_cast<int>(l.height) && top < 0; ++y)
+    for (int x = 0; x + 2 < static_cast<int>(l.width); ++x)
+      if (pixel(l, x, y) == gap && pixel(l, x + 1, y) == gap && pixel(l, x, y + 1) == gap && pixel(l, x + 2, y) == gap) {
+        left = x, top = y;
+        break;
+      }
+  REQUIRE(left > 0);
+  REQUIRE(top > 0);
+  std::size_t differ = 0;
+  for (int y = 0; y < static_cast<int>(p.height); ++y)
+    for (int x = 0; x < static_cast<int>(p.width); ++x) {
+      const std::uint8_t v = p.pixels[static_cast<std::size_t>(y) * p.width + static_cast<std::size_t>(x)];
+      differ += pixel(l, left + x, top + y) == ctnet::Rgb{v, v, v} ? 0 : 1;
+    }
+  CHECK(differ == 0);
+  // Text: dark pixels above the grid (the title) and left of it (the row labels).
+  std::size_t title_ink = 0, label_ink = 0;
+  for (int y = 0; y < top; ++y)
+    for (int x = 0; x < static_cast<int>(l.width); ++x) title_ink += pixel(l, x, y) == ctnet::detail::plot_text;
+  for (int y = top; y < top + static_cast<int>(p.height); ++y)
+    for (int x = 0; x < left; ++x) label_ink += pixel(l, x, y) == ctnet::detail::plot_text;
+  CHECK(title_ink > 100);
+  CHECK(label_ink > 50);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ctnet/store/safetensors.hpp"
+#include "strict_safetensors.hpp"
 #include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -158,4 +159,21 @@ TEST_CASE("safetensors: corrupt files give one-line errors naming the file") {
   CHECK_FALSE(msg.empty());
   CHECK(msg.find('\n') == std::string::npos);
   if (!contains(msg, "none.safetensors")) CHECK(contains(msg, p));
+}
+
+TEST_CASE("the strict safetensors reader finds what breaks the format's rules") {
+  using ctnet::test::safetensors_violations;
+  const auto count = [](const std::string& header, std::size_t data) {
+    std::string h = header;
+    h.append((8 - (8 + h.size()) % 8) % 8, ' ');
+    return safetensors_violations(raw_file(h, data)).size();
+  };
+  CHECK(count(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 8) == 0);
+  CHECK(count(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 12) == 1);   // a tail
+  CHECK(count(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8) == 1);    // shape vs bytes
+  CHECK(count(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12) == 1);  // a gap
+  CHECK(count(R"({"a":{"dtype":"F31","shape":[2],"data_offsets":[0,8]}})", 8) == 1);    // dtype
+  CHECK(count(R"({"__metadata__":{"n":1}})", 0) == 1);                                    // a number
+  CHECK(count(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8) >= 1);
+  CHECK(safetensors_violations(raw_file(R"({"__metadata__":{}})", 0)).size() == 1);      // not aligned
 }

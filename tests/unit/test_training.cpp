@@ -19,6 +19,7 @@
 #include <ctnet/train/optimizer.hpp>
 #include <ctnet/train/supervised.hpp>
 
+#include "strict_safetensors.hpp"
 #include "gradcheck.hpp"
 
 #ifndef CTNET_TEST_DATA_DIR
@@ -112,7 +113,7 @@ TEST_CASE("checkpoint: round trip, another model, a corrupt file") {
 
   CheckpointWriter w;
   w.add_model("model", net);
-  w.add_optimizer("optimizer", opt);
+  w.add_optimizer("optimizer", opt, net);
   w.set("epoch", "3");
   w.write(path);
 
@@ -122,6 +123,18 @@ TEST_CASE("checkpoint: round trip, another model, a corrupt file") {
   r.load_model("model", other);
   r.load_optimizer("optimizer", opt2, other);
   CHECK(r.get("epoch") == "3");
+  CHECK(r.get("ctnet_version") == std::string(version));
+  {  // the optimizer's state shaped as its parameters, and the file as other readers expect
+    CHECK(test::safetensors_violations(read_file_bytes(path)) == std::vector<std::string>{});
+    const TensorFile f = read_safetensors(path);
+    std::size_t i = 0;
+    net.visit_params([&](const ParamRef& p) {
+      if (!p.trainable) return;
+      const std::vector<std::size_t> shape(p.shape.begin(), p.shape.begin() + static_cast<long>(p.rank));
+      CHECK(f.tensors.at(fmt::format("optimizer/adam/m/{}", i)).first == shape);
+      CHECK(f.tensors.at(fmt::format("optimizer/adam/v/{}", i++)).first == shape);
+    });
+  }
   CHECK(params_of(other) == params_of(net));
   CHECK(opt2.t == 1);
   REQUIRE(opt2.m.size() == opt.m.size());

@@ -25,6 +25,9 @@ struct Series {
 struct LinePlot {
   std::string title, xlabel, ylabel;
   std::vector<Series> series;
+  /// x holds whole numbers (epochs): ticks only on them, and a single x
+  /// stands between x - 0.5 and x + 0.5.
+  bool whole_x = false;
 };
 
 /// Draws `plot` on a width x height canvas: white background, axes on 1-2-5
@@ -44,8 +47,10 @@ inline Canvas render_line_plot(const LinePlot& plot, std::size_t width = 800,
       }
   }
   Canvas cv = detail::make_figure(width, height);
+  detail::DataRange xpad = xr.padded(0.03);
+  if (plot.whole_x && !xr.empty() && xr.hi - xr.lo < 2.0) xpad = {xr.lo - 0.5, xr.hi + 0.5};
   const detail::PlotArea a =
-      detail::draw_axes(cv, plot.title, plot.xlabel, plot.ylabel, xr.padded(0.03), yr.padded(0.05), 0);
+      detail::draw_axes(cv, plot.title, plot.xlabel, plot.ylabel, xpad, yr.padded(0.05), 0, plot.whole_x);
 
   std::vector<detail::LegendEntry> legend;
   bool any_name = false;

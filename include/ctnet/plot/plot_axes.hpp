@@ -90,10 +90,11 @@ struct PlotArea {
 
 /// Lays out and draws a figure's frame: title, axis labels, grid, ticks and
 /// tick labels, leaving `right_reserved` pixels free on the right (for an
-/// outside legend). Returns the plot area with the clip set to it.
+/// outside legend); with `whole_x`, x ticks only on whole numbers. Returns
+/// the plot area with the clip set to it.
 inline PlotArea draw_axes(Canvas& cv, const std::string& title, const std::string& xlabel,
                           const std::string& ylabel, DataRange xr, DataRange yr,
-                          int right_reserved) {
+                          int right_reserved, bool whole_x = false) {
   const int s = plot_text_scale(cv.width(), cv.height());
   const int pad = 6 * s, tick_len = 5, gap = 3 * s, th = Canvas::text_height(s);
   const int top = title.empty() ? 3 * pad : 2 * pad + th + 2 * pad;
@@ -122,7 +123,8 @@ inline PlotArea draw_axes(Canvas& cv, const std::string& title, const std::strin
     const int plot_w = a.x1 - a.x0;
     if (plot_w < 20) fail("figure too small: {} px wide", cv.width());
     for (int target = std::max(2, plot_w / (30 * s)); target >= 2; --target) {
-      xt = nice_ticks(xr.lo, xr.hi, static_cast<std::size_t>(target));
+      xt = whole_x ? whole_ticks(xr.lo, xr.hi, static_cast<std::size_t>(target))
+                   : nice_ticks(xr.lo, xr.hi, static_cast<std::size_t>(target));
       xlabels = format_ticks(xt);
       int widest = 0;
       for (const auto& l : xlabels) widest = std::max(widest, Canvas::text_width(l, s));

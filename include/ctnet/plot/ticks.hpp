@@ -70,6 +70,17 @@ inline AxisTicks nice_ticks(double lo, double hi, std::size_t target = 6) {
   return t;
 }
 
+/// nice_ticks for an axis of whole numbers (epochs): a step of at least 1,
+/// so no tick falls between two of them.
+inline AxisTicks whole_ticks(double lo, double hi, std::size_t target = 6) {
+  AxisTicks t = nice_ticks(lo, hi, target);
+  if (t.step >= 1.0 || !std::isfinite(lo) || !std::isfinite(hi)) return t;
+  t.step = 1.0;
+  t.values.clear();
+  for (double v = std::ceil(lo); v <= hi; v += 1.0) t.values.push_back(v);
+  return t;
+}
+
 /// The label of tick value `v` on an axis with spacing `step` whose ticks
 /// reach `axis_max` in absolute value (v itself by default): just enough
 /// decimals to tell neighbouring ticks apart ("0.25", "10", "1500"), and

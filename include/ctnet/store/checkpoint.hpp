@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include <ctnet/version.hpp>
 #include <ctnet/core/error.hpp>
 #include <ctnet/core/layer.hpp>
 #include <ctnet/core/tensor.hpp>
@@ -59,18 +60,25 @@ class CheckpointWriter {
       });
     }
   }
-  /// Adds an optimizer's state (moments, step count) under `prefix`.
-  template <class Opt>
-  void add_optimizer(const std::string& prefix, Opt& opt) {
+  /// Adds the state (moments, step count) under `prefix` of an optimizer of
+  /// `net`, each tensor shaped as the parameter it belongs to.
+  template <class Opt, class Net>
+  void add_optimizer(const std::string& prefix, Opt& opt, Net& net) {
     meta_[prefix + ".optimizer"] = Opt::name;
     meta_[prefix + ".steps"] = fmt::format("{}", opt.t);
-    opt.visit_state([&](const std::string& name, Buffer& b) {
-      views_.push_back(TensorView{prefix + "/" + name, {b.size()}, as_span(b)});
+    std::vector<std::vector<std::size_t>> shapes;
+    net.visit_params([&](const ParamRef& p) {
+      if (p.trainable) shapes.emplace_back(p.shape.begin(), p.shape.begin() + static_cast<long>(p.rank));
+    });
+    opt.visit_state([&](const std::string& name, Buffer& b, std::size_t i) {
+      if (i >= shapes.size()) fail("add_optimizer: state for parameter {} of a network of {}", i, shapes.size());
+      views_.push_back(TensorView{prefix + "/" + name, shapes[i], as_span(b)});
     });
   }
   void set(const std::string& key, const std::string& value) { meta_[key] = value; }
   void write(const std::string& path) {
     meta_["format"] = "ctnet-checkpoint-1";
+    meta_["ctnet_version"] = version;
     write_safetensors(path, views_, meta_);
   }
 
@@ -123,7 +131,7 @@ class CheckpointReader {
       fail("{}: holds no {} state under '{}'", path_, Opt::name, prefix);
     opt.prepare(net);
     opt.t = count(prefix + ".steps");
-    opt.visit_state([&](const std::string& name, Buffer& b) {
+    opt.visit_state([&](const std::string& name, Buffer& b, std::size_t) {
       copy_tensor(prefix + "/" + name, as_span(b));
     });
   }

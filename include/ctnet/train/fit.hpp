@@ -239,7 +239,7 @@ template <class Step, class... Callbacks>
 void write_record(Step& step, const FitState& st, std::size_t epochs_done, Callbacks&... callbacks) {
   CheckpointWriter w;
   st.add_networks(w);
-  step.visit_optimizers([&](const char* name, auto& opt, auto&) { w.add_optimizer(name, opt); });
+  step.visit_optimizers([&](const char* name, auto& opt, auto& net) { w.add_optimizer(name, opt, net); });
   if constexpr (requires { step.save(w); }) step.save(w);
   ([&] { if constexpr (requires { callbacks.save(w); }) callbacks.save(w); }(), ...);
   w.set("epoch", fmt::format("{}", epochs_done));

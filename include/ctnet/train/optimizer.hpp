@@ -59,12 +59,13 @@ struct Adam {
     });
   }
 
-  /// Calls f(name, buffer) for each state buffer; `steps` is stored as one float.
+  /// Calls f(name, buffer, i) for each state buffer, i the trainable
+  /// parameter it belongs to (in visiting order).
   template <class F>
   void visit_state(F&& f) {
     for (std::size_t i = 0; i < m.size(); ++i) {
-      f(fmt::format("adam/m/{}", i), m[i]);
-      f(fmt::format("adam/v/{}", i), v[i]);
+      f(fmt::format("adam/m/{}", i), m[i], i);
+      f(fmt::format("adam/v/{}", i), v[i], i);
     }
   }
   /// Create empty state shaped like the network's parameters (before a load).
@@ -112,7 +113,7 @@ struct SGD {
   }
   template <class F>
   void visit_state(F&& f) {
-    for (std::size_t i = 0; i < u.size(); ++i) f(fmt::format("sgd/u/{}", i), u[i]);
+    for (std::size_t i = 0; i < u.size(); ++i) f(fmt::format("sgd/u/{}", i), u[i], i);
   }
   template <class Net>
   void prepare(Net& net) {
