@@ -93,10 +93,10 @@ class World final : public Collective {
  private:
   static constexpr std::size_t chunk = std::numeric_limits<int>::max() / 8;  // MPI counts are int
   void all_reduce(void* x, std::size_t count, MPI_Datatype type) {
+    int size = 0;
+    MPI_Type_size(type, &size);
     for (std::size_t at = 0; at < count; at += chunk) {
       const std::size_t n = std::min(chunk, count - at);
-      int size = 0;
-      MPI_Type_size(type, &size);
       check(MPI_Allreduce(MPI_IN_PLACE, static_cast<char*>(x) + at * static_cast<std::size_t>(size),
                           static_cast<int>(n), type, MPI_SUM, MPI_COMM_WORLD),
             "MPI_Allreduce");

@@ -38,12 +38,11 @@ struct GridPixels {
   std::vector<std::uint8_t> bytes;
 };
 
-/// Lays out `count` images as a grid (see write_image_grid); `what` names
+/// Lays out `count` images as a grid (see write_image_grid); `path` names
 /// the figure in errors.
-inline GridPixels render_image_grid(const std::string& what, std::span<const float> images, std::size_t count,
+inline GridPixels render_image_grid(const std::string& path, std::span<const float> images, std::size_t count,
                                     std::size_t h, std::size_t w, std::size_t c, std::size_t cols, float lo,
                                     float hi, std::size_t scale = 2) {
-  const std::string& path = what;
   if (count == 0) fail("cannot write image grid '{}': no images (count is 0)", path);
   if (h == 0 || w == 0) fail("cannot write image grid '{}': image height and width must be positive", path);
   if (c != 1 && c != 3) fail("cannot write image grid '{}': channels must be 1 or 3, got {}", path, c);
