@@ -7,7 +7,8 @@
 # The compile-fail cases hold under both compilers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh clang-19 libclang-rt-19-dev  # clang 19, its sanitizers and libFuzzer
+# clang 19, its sanitizers and libFuzzer; PyTorch for the round trips of scripts/ctnet_torch.py
+scripts/install-deps.sh clang-19 libclang-rt-19-dev python3-torch
 scripts/fetch_mnist.sh data/mnist
 
 start=$SECONDS

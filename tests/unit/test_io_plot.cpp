@@ -376,3 +376,41 @@ TEST_CASE("labelled image grid: the tiles of the plain grid, a title above, labe
   CHECK(title_ink > 100);
   CHECK(label_ink > 50);
 }
+
+TEST_CASE("every figure kind: its title drawn, and not blank") {
+  const auto count = [](const ctnet::Canvas& cv, auto&& keep) {
+    std::size_t k = 0;
+    for (int y = 0; y < cv.height(); ++y)
+      for (int x = 0; x < cv.width(); ++x) k += keep(cv.at(x, y)) ? 1 : 0;
+    return k;
+  };
+  const auto text_ink = [&](const ctnet::Canvas& cv) {
+    return count(cv, [](ctnet::Rgb c) { return c == ctnet::detail::plot_text; });
+  };
+  const auto check_kind = [&](const char* kind, auto&& render) {
+    INFO(kind);
+    const ctnet::Canvas titled = render("after epoch 1"), untitled = render("");
+    CHECK(titled.width() > 100);
+    CHECK(titled.height() > 100);
+    CHECK(text_ink(titled) > text_ink(untitled) + 100);  // the title's letters
+    const std::size_t drawn = count(untitled, [](ctnet::Rgb c) { return c != white; });
+    CHECK(drawn > static_cast<std::size_t>(untitled.width() * untitled.height()) / 50);
+  };
+  check_kind("line plot, one epoch", [](const std::string& t) {
+    ctnet::LinePlot plot{t, "epoch", "loss", {{"loss", {1}, {0.5}}, {"val_loss", {1}, {0.6}}}};
+    plot.whole_x = true;
+    return ctnet::render_line_plot(plot);
+  });
+  check_kind("scatter plot", [](const std::string& t) {
+    ctnet::ScatterPlot sp{t, "z0", "z1", {0, 1, 2, 3}, {1, 0, 3, 2}, {0, 1, 0, 1}, {}};
+    return ctnet::render_scatter_plot(sp);
+  });
+  check_kind("heatmap", [](const std::string& t) {
+    return ctnet::render_heatmap({t, "predicted", "true", 2, 2, {5, 1, 2, 7}, {}, {}, true});
+  });
+  std::vector<float> images(6 * 28 * 28, 0.5f);
+  const auto pixels = ctnet::render_image_grid("grid.png", images, 6, 28, 28, 1, 3, 0.0f, 1.0f);
+  check_kind("labelled image grid", [&](const std::string& t) {
+    return ctnet::render_labelled_grid(pixels, {t, {"original", "reconstruction"}, {}, "", ""});
+  });
+}
