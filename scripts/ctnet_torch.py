@@ -416,8 +416,8 @@ def sequential_module(signature):
     """(module, input shape, output shape) of a Sequential's signature."""
     tokens = split_top(signature, " ")
     kind, dims = parse_layer(tokens[0]) if tokens else ("", [])
-    if kind != "Input":
-        raise Error(f"a signature starts with Input<...>, got '{signature[:40]}'")
+    if kind != "Input" or not dims or not all(d.isdigit() for d in dims):
+        raise Error(f"a signature starts with Input<sizes...>, got '{signature[:40]}'")
     shape = tuple(int(d) for d in dims)
     seq, out = layers_module(tokens[1:], shape)
     return seq, shape, out

@@ -65,10 +65,7 @@ inline GanRunOptions gan_run_options(Flags& f, const GanRunOptions& defaults, co
                                      defaults.scale == Scale::symmetric ? "symmetric" : "unit",
                                      "pixel scaling: [-1, 1] or [0, 1]");
   o.scale = scale == "unit" ? Scale::unit : Scale::symmetric;
-  const std::string init = f.choice("init", {"glorot", "normal"},
-                                    defaults.init == Init::normal_002 ? "normal" : "glorot",
-                                    "weights: glorot-uniform or N(0, 0.02)");
-  o.init = init == "normal" ? Init::normal_002 : Init::glorot_uniform;
+  o.init = init_option(f, defaults.init);
   o.grid_every = f.u64("grid-every", defaults.grid_every, "sample grid every N epochs", 1, 1'000'000);
   o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end", 0, max_samples);
   o.train_limit = f.u64("train-limit", 0, "use only the first N training images (0: all)");

@@ -16,6 +16,7 @@
 
 #include <ctnet/core/atomic_file.hpp>
 #include <ctnet/core/error.hpp>
+#include <ctnet/core/layer.hpp>
 #include <ctnet/core/parallel.hpp>
 #include <ctnet/data/cifar10.hpp>
 #ifdef CTNET_HAS_MPI
@@ -35,6 +36,24 @@ inline constexpr Flags::Interval learning_rates{0.0, 1.0, true, false};
 /// The most samples an example writes at the end (`--samples`): 100,000 of
 /// CIFAR-10's size are 1.2 GB of floats.
 inline constexpr std::uint64_t max_samples = 100'000;
+
+/// `--init`: the kernels' (and, for pytorch, the biases') initialiser.
+inline Init init_option(Flags& flags, Init fallback) {
+  static const std::vector<std::pair<std::string, Init>> inits{
+      {"glorot", Init::glorot_uniform}, {"he", Init::he_normal}, {"normal", Init::normal_002}, {"pytorch", Init::pytorch}};
+  std::vector<std::string> names;
+  std::string chosen;
+  for (const auto& [name, init] : inits) {
+    names.push_back(name);
+    if (init == fallback) chosen = name;
+  }
+  const std::string v = flags.choice("init", names, chosen,
+                                     "initialiser: glorot-uniform (Keras), he-normal, N(0, 0.02) (DCGAN), or "
+                                     "PyTorch's default (kernels and biases U(+-1/sqrt(fan_in)))");
+  for (const auto& [name, init] : inits)
+    if (name == v) return init;
+  return fallback;
+}
 
 /// The processes of this run: MPI's when a launcher started it (`mpirun -np
 /// N program ...`: data parallelism), else none (one process trains alone).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <harness/csv_table.hpp>
 #include <harness/flags.hpp>
 #include <harness/run.hpp>
 #include <ctnet/core/atomic_file.hpp>
@@ -32,6 +33,8 @@ namespace ctnet {
 struct VaeRunOptions {
   CommonOptions common;
   double lr = 1e-3;
+  std::size_t warmup = 0;  ///< Adam's linear warm-up, in steps
+  Init init = Init::glorot_uniform;
   std::size_t samples = 10000;
   std::size_t manifold = 15;  ///< the manifold figure is manifold x manifold digits
   std::string title;
@@ -42,6 +45,9 @@ inline VaeRunOptions vae_run_options(Flags& f, const VaeRunOptions& defaults, co
   VaeRunOptions o = defaults;
   o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out);
   o.lr = f.real("lr", defaults.lr, "Adam's learning rate", learning_rates);
+  o.warmup = f.u64("warmup", defaults.warmup, "steps over which Adam's rate rises linearly to --lr (0: none)", 0,
+                   1'000'000);
+  o.init = init_option(f, defaults.init);
   o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end", 0, max_samples);
   o.manifold = f.u64("manifold", defaults.manifold, "digits per side of the manifold figure", 2, 100);
   return o;
@@ -158,9 +164,10 @@ int run_vae(const VaeRunOptions& o) {
   constexpr std::size_t h = 28, w = 28;
   prepare_run_dir(c);
 
-  auto vae = V::make(seed{c.seed});
+  auto vae = V::make(seed{c.seed}, o.init);
   Adam opt_enc, opt_dec;
   opt_enc.lr = opt_dec.lr = static_cast<float>(o.lr);
+  opt_enc.warmup = opt_dec.warmup = o.warmup;
   VaeStep step(vae, opt_enc, opt_dec);
   FitOptions fit_opts = fit_options(c);
   fit_opts.validation = &test;
@@ -177,6 +184,15 @@ int run_vae(const VaeRunOptions& o) {
 
   plot_history(history, c.out + "/elbo.png", o.title + ": negative ELBO", "nats per image",
                {{"loss", "train"}, {"val_loss", "test"}});
+  // Posterior collapse shows here first: a latent unit whose KL is near 0 carries nothing.
+  const std::vector<double> kl = kl_per_unit(vae, test, c.batch);
+  CsvTable units(c.out + "/latent_units.csv", {"unit", "kl"});
+  std::string line;
+  for (std::size_t u = 0; u < kl.size(); ++u) {
+    units.add_row({static_cast<double>(u), kl[u]});
+    line += fmt::format(" {:.3f}", kl[u]);
+  }
+  fmt::print("test KL per latent unit (nats):{}\n", line);
   write_vae_figures(vae, test, c, o, h, w);
   fmt::print("run directory {}\n", c.out);
   return 0;

@@ -1,6 +1,12 @@
 // The layer laws for every layer, alone and in the fused pairs the model forms.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <ctnet/ctnet.hpp>
 #include <ctnet/model/hana.hpp>
 
@@ -187,4 +193,34 @@ TEST_CASE("the opt-in Boost.Hana view of a network's layers") {
   });
   CHECK(layers == 3);
   CHECK(params == Net::total_params);
+}
+
+TEST_CASE("initialisers: PyTorch's bounds from each layer's fan_in, biases included; Keras's zero biases") {
+  using Net = Sequential<Input<8, 8, 3>, Conv2D<4, 3>, ReLU, Conv2DTranspose<5, 3, 2>, BatchNorm<>, Flatten,
+                         Dense<7>>;
+  // PyTorch's fan_in: Conv2d 3*3*3, ConvTranspose2d (weight in x out x 3 x 3) 5*3*3, Linear 13*13*5.
+  const std::vector<std::size_t> pytorch_fan_in{27, 27, 45, 45, 13 * 13 * 5, 13 * 13 * 5};
+  auto torch_like = Net::make(seed{3}, Init::pytorch);
+  std::size_t k = 0;
+  torch_like.visit_params([&](const ParamRef& p) {
+    const std::string role(p.role);
+    if (role == "kernel" || role == "bias") {
+      REQUIRE(k < pytorch_fan_in.size());
+      const float bound = 1.0f / std::sqrt(static_cast<float>(pytorch_fan_in[k++]));
+      float lo = 0, hi = 0;
+      for (float v : p.value) lo = std::min(lo, v), hi = std::max(hi, v);
+      INFO(role << " of fan_in " << p.fan_in);
+      CHECK(lo >= -bound);
+      CHECK(hi <= bound);
+      if (p.value.size() >= 20) CHECK(hi - lo > bound);  // spread over the range, not a constant
+    } else {
+      for (float v : p.value) CHECK(v == (role == "gamma" || role == "moving_variance" ? 1.0f : 0.0f));
+    }
+  });
+  CHECK(k == pytorch_fan_in.size());
+  auto keras_like = Net::make(seed{3});
+  keras_like.visit_params([&](const ParamRef& p) {
+    if (p.role == std::string_view("bias"))
+      for (float v : p.value) CHECK(v == 0.0f);
+  });
 }

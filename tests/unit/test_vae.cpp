@@ -3,6 +3,7 @@
 // resumes exactly, and the MLP VAE learning MNIST.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -264,4 +265,42 @@ TEST_CASE("the MLP VAE trained one epoch on MNIST gets its test negative ELBO un
                                 << m["val_kl"] << ")");
   CHECK(m["val_loss"] < 185.0);
   CHECK(m["val_kl"] > 1.0);  // the latent code is used: no posterior collapse
+}
+
+TEST_CASE("kl_per_unit: one KL per latent unit, summing to evaluate_vae's") {
+  auto v = DenseVae::make(seed{4});
+  Rng rng(2);
+  Dataset data;
+  data.count = 50;
+  data.height = 1;
+  data.width = 6;
+  data.channels = 1;
+  data.images.resize(50 * 6);
+  data.labels.resize(50);
+  for (auto& x : data.images) x = rng.uniform();
+  const std::vector<double> kl = kl_per_unit(v, data, 16);
+  REQUIRE(kl.size() == 2);
+  CHECK(kl[0] > 0.0);
+  CHECK(kl[1] > 0.0);
+  CHECK(kl[0] + kl[1] == doctest::Approx(evaluate_vae(v, data, 7, 1).kl).epsilon(1e-6));
+}
+
+TEST_CASE("Adam's warm-up: step t moves a weight by lr * t / warmup, then by lr") {
+  using Net = Sequential<Input<3>, Dense<2>>;
+  auto net = Net::make(seed{1});
+  Adam adam;
+  adam.warmup = 4;
+  for (std::size_t t = 1; t <= 6; ++t) {
+    std::vector<float> before;
+    net.visit_params([&](const ParamRef& p) {
+      before.insert(before.end(), p.value.begin(), p.value.end());
+      for (auto& g : p.grad) g = 0.5f;  // a constant gradient: Adam's step is lr times the ramp
+    });
+    adam.step(net);
+    const double want = 1e-3 * std::min(1.0, static_cast<double>(t) / 4.0);
+    std::size_t k = 0;
+    net.visit_params([&](const ParamRef& p) {
+      for (float w : p.value) CHECK(before[k++] - w == doctest::Approx(want).epsilon(1e-3));
+    });
+  }
 }

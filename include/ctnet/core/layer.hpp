@@ -27,11 +27,14 @@ enum class Storage {
   view,      ///< same values, new shape: no work at all (Flatten, Reshape)
 };
 
-/// Weight initialisers for kernels (biases start at zero, BatchNorm's scale at one).
+/// Weight initialisers for kernels. Biases start at zero and BatchNorm's
+/// scale at one, except under `pytorch`, which draws biases as PyTorch does.
 enum class Init {
   glorot_uniform,  ///< Keras's default: U(-l, l), l = sqrt(6 / (fan_in + fan_out))
   he_normal,       ///< truncated normal, stddev sqrt(2 / fan_in)
   normal_002,      ///< N(0, 0.02), the DCGAN paper's choice
+  pytorch,         ///< PyTorch's default for nn.Linear and nn.Conv*d (kaiming_uniform with
+                   ///< a = sqrt(5)): kernels and biases U(-b, b), b = 1 / sqrt(fan_in)
 };
 
 /// State of one forward pass.
@@ -65,7 +68,7 @@ struct ParamRef {
   std::span<float> grad;  ///< empty for non-trainable parameters
   std::array<std::size_t, 4> shape{};
   std::size_t rank = 0;
-  std::size_t fan_in = 0, fan_out = 0;  ///< for the initialiser
+  std::size_t fan_in = 0, fan_out = 0;  ///< for the initialiser; a bias has its kernel's fan_in
   bool trainable = true;
   bool is_kernel = false;  ///< initialised by `Init`; otherwise by `fill`
   float fill = 0.0f;
@@ -83,11 +86,16 @@ class GradientReady {
 
 /// Initialise one parameter from its description.
 inline void init_param(const ParamRef& p, Rng& rng, Init init) {
+  const double fi = static_cast<double>(p.fan_in), fo = static_cast<double>(p.fan_out);
+  if (init == Init::pytorch && p.fan_in > 0) {  // kernels and biases alike
+    const float limit = static_cast<float>(1.0 / std::sqrt(fi));
+    for (auto& v : p.value) v = rng.uniform(-limit, limit);
+    return;
+  }
   if (!p.is_kernel) {
     for (auto& v : p.value) v = p.fill;
     return;
   }
-  const double fi = static_cast<double>(p.fan_in), fo = static_cast<double>(p.fan_out);
   switch (init) {
     case Init::glorot_uniform: {
       const float limit = static_cast<float>(std::sqrt(6.0 / (fi + fo)));
@@ -103,6 +111,9 @@ inline void init_param(const ParamRef& p, Rng& rng, Init init) {
     }
     case Init::normal_002:
       for (auto& v : p.value) v = rng.normal(0.0f, 0.02f);
+      break;
+    case Init::pytorch:  // a kernel without a fan_in: nothing to scale by
+      for (auto& v : p.value) v = 0.0f;
       break;
   }
 }

@@ -88,7 +88,7 @@ struct Conv2D {
                  .fan_out = KH * KW * Filters, .is_kernel = true});
       if constexpr (UseBias)
         f(ParamRef{.role = "bias", .value = as_span(b), .grad = as_span(db), .shape = {Filters},
-                   .rank = 1});
+                   .rank = 1, .fan_in = patch});
     }
 
     // y = act(conv(x) + b): the strategy's passes, each block of samples

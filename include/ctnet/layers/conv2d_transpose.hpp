@@ -141,7 +141,7 @@ struct Conv2DTranspose {
                  .fan_out = Kernel * Kernel * C, .is_kernel = true});
       if constexpr (UseBias)
         f(ParamRef{.role = "bias", .value = as_span(b), .grad = as_span(db), .shape = {Filters},
-                   .rank = 1});
+                   .rank = 1, .fan_in = patch});
     }
 
     // y = act(col2im(x Wᵀ) + b), computed phase by phase (subpixel, above)

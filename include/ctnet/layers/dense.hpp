@@ -47,7 +47,7 @@ struct Dense {
                  .rank = 2, .fan_in = in, .fan_out = Units, .is_kernel = true});
       if constexpr (UseBias)
         f(ParamRef{.role = "bias", .value = as_span(b), .grad = as_span(db), .shape = {Units},
-                   .rank = 1});
+                   .rank = 1, .fan_in = in});
     }
 
     // y = act(x W + b)

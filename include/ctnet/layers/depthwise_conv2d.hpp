@@ -74,7 +74,7 @@ struct DepthwiseConv2D {
                  .fan_out = KH * KW * DM, .is_kernel = true});
       if constexpr (UseBias)
         f(ParamRef{.role = "bias", .value = as_span(b), .grad = as_span(db), .shape = {CO},
-                   .rank = 1});
+                   .rank = 1, .fan_in = KH * KW * C});
     }
 
     /// f(kh, kw, input pixel offset, output pixel offset) for every kernel tap

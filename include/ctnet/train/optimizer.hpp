@@ -19,9 +19,14 @@ namespace ctnet {
 
 /// Adam with Keras's defaults (lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7)
 /// and Keras's update: w -= lr_t m / (sqrt(v) + eps), lr_t = lr sqrt(1 -
-/// beta2^t) / (1 - beta1^t).
+/// beta2^t) / (1 - beta1^t). With `warmup` = W > 0 the rate rises linearly
+/// over the first W steps (step t uses lr_t * t / W): Adam's first steps move
+/// every weight by about lr whatever its gradient's size, so a unit reading
+/// thousands of non-negative inputs moves by lr times their sum at once.
+/// The warm-up follows the step count `t`, which checkpoints keep.
 struct Adam {
   float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-7f;
+  std::size_t warmup = 0;       ///< steps of linear warm-up (0: none)
   std::size_t t = 0;            ///< steps taken
   std::vector<Buffer> m{}, v{};  ///< one per trainable parameter, in visiting order
 
@@ -32,7 +37,8 @@ struct Adam {
     ++t;
     const double bc1 = 1.0 - std::pow(static_cast<double>(beta1), static_cast<double>(t));
     const double bc2 = 1.0 - std::pow(static_cast<double>(beta2), static_cast<double>(t));
-    const float lr_t = static_cast<float>(lr * std::sqrt(bc2) / bc1);
+    const double ramp = t < warmup ? static_cast<double>(t) / static_cast<double>(warmup) : 1.0;
+    const float lr_t = static_cast<float>(ramp * lr * std::sqrt(bc2) / bc1);
     std::size_t i = 0;
     net.visit_params([&](const ParamRef& p) {
       if (!p.trainable) return;

@@ -37,6 +37,28 @@ ElboTerms evaluate_vae(V& vae, const Dataset& data, std::size_t batch, std::uint
   return {sum.reconstruction / count, sum.kl / count};
 }
 
+/// KL(q(z | x) || N(0, I)) of each latent unit, averaged over a dataset
+/// (inference mode), in nats: a unit whose KL is near 0 carries no
+/// information about x (posterior collapse); their sum is evaluate_vae's kl.
+template <class V>
+std::vector<double> kl_per_unit(V& vae, const Dataset& data, std::size_t batch) {
+  if (batch == 0) fail("the batch size must be positive");
+  if (data.sample_size() != V::sample)
+    fail("kl_per_unit: images of {} values, the encoder takes {}", data.sample_size(), V::sample);
+  std::vector<double> kl(V::latent, 0.0);
+  for (std::size_t first = 0; first < data.count; first += batch) {
+    const std::size_t n = std::min(batch, data.count - first);
+    vae.encoder.forward({data.images.data() + first * V::sample, n * V::sample}, n, false);
+    const auto mean = vae.encoder.a.output(), log_var = vae.encoder.b.output();
+    for (std::size_t i = 0; i < n * V::latent; ++i) {
+      const double m = mean[i], lv = log_var[i];
+      kl[i % V::latent] += 0.5 * (m * m + std::exp(lv) - 1.0 - lv);
+    }
+  }
+  for (auto& k : kl) k /= static_cast<double>(std::max<std::size_t>(data.count, 1));
+  return kl;
+}
+
 /// The VAE step on images in [0, 1]: encode, sample z, decode, the negative
 /// ELBO's gradient through both networks, one optimizer step for the encoder
 /// and one for the decoder (the same as one over both: Adam and SGD are per
