@@ -14,6 +14,11 @@ struct ElboTerms {
   double loss() const { return reconstruction + kl; }
 };
 
+/// KL(N(mean, exp(log_var)) || N(0, 1)) of one latent value, in nats.
+inline double kl_to_standard_normal(double mean, double log_var) {
+  return 0.5 * (mean * mean + std::exp(log_var) - 1.0 - log_var);
+}
+
 /// A VAE's loss (Keras's VAE example): the Bernoulli negative log-likelihood
 /// of each image under the decoder's probabilities, summed over its pixels,
 /// plus KL(N(mean, exp(log_var)) || N(0, I)) summed over the latent
@@ -31,10 +36,10 @@ struct NegativeElbo {
     double kl = 0.0;
     const double inv_n = 1.0 / static_cast<double>(n);
     for (std::size_t i = 0; i < mean.size(); ++i) {
-      const double m = mean[i], lv = log_var[i], e = std::exp(lv);
-      kl -= 0.5 * (1.0 + lv - m * m - e);
+      const double m = mean[i], lv = log_var[i];
+      kl += kl_to_standard_normal(m, lv);
       dmean[i] += static_cast<float>(m * inv_n);
-      dlog_var[i] += static_cast<float>(0.5 * (e - 1.0) * inv_n);
+      dlog_var[i] += static_cast<float>(0.5 * (std::exp(lv) - 1.0) * inv_n);
     }
     return kl * inv_n;
   }

@@ -12,6 +12,7 @@
 #include <ctnet/core/rng.hpp>
 #include <ctnet/data/batcher.hpp>
 #include <ctnet/data/dataset.hpp>
+#include <ctnet/loss/negative_elbo.hpp>
 #include <ctnet/model/vae.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/metrics.hpp>
@@ -50,10 +51,7 @@ std::vector<double> kl_per_unit(V& vae, const Dataset& data, std::size_t batch) 
     const std::size_t n = std::min(batch, data.count - first);
     vae.encoder.forward({data.images.data() + first * V::sample, n * V::sample}, n, false);
     const auto mean = vae.encoder.a.output(), log_var = vae.encoder.b.output();
-    for (std::size_t i = 0; i < n * V::latent; ++i) {
-      const double m = mean[i], lv = log_var[i];
-      kl[i % V::latent] += 0.5 * (m * m + std::exp(lv) - 1.0 - lv);
-    }
+    for (std::size_t i = 0; i < n * V::latent; ++i) kl[i % V::latent] += kl_to_standard_normal(mean[i], log_var[i]);
   }
   for (auto& k : kl) k /= static_cast<double>(std::max<std::size_t>(data.count, 1));
   return kl;
