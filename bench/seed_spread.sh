@@ -56,7 +56,7 @@ for s in $seeds; do
   case $model in
     conv_vae | mlp_vae)
       v=$(csv_last "$run/metrics.csv" val_loss)
-      row="test -ELBO $v, KL $(csv_last "$run/metrics.csv" val_kl)" ;;
+      row="test -ELBO $v, KL $(csv_last "$run/metrics.csv" val_kl), encoder features that $(grep -o 'never fire: [0-9]* of [0-9]*' "$run.log")" ;;
     cgan | dcgan)
       args=(--samples "$run/samples-images-idx3-ubyte" --classifier "$out/lenet/lenet.safetensors" --no-nn)
       [[ $model == cgan ]] && args+=(--labels "$run/samples-labels-idx1-ubyte")

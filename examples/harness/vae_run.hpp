@@ -33,7 +33,8 @@ namespace ctnet {
 struct VaeRunOptions {
   CommonOptions common;
   double lr = 1e-3;
-  std::size_t warmup = 0;  ///< Adam's linear warm-up, in steps
+  std::size_t warmup = 0;     ///< Adam's linear warm-up, in steps
+  std::size_t kl_warmup = 0;  ///< the KL term's linear warm-up, in steps
   Init init = Init::glorot_uniform;
   std::size_t samples = 10000;
   std::size_t manifold = 15;  ///< the manifold figure is manifold x manifold digits
@@ -47,6 +48,9 @@ inline VaeRunOptions vae_run_options(Flags& f, const VaeRunOptions& defaults, co
   o.lr = f.real("lr", defaults.lr, "Adam's learning rate", learning_rates);
   o.warmup = f.u64("warmup", defaults.warmup, "steps over which Adam's rate rises linearly to --lr (0: none)", 0,
                    1'000'000);
+  o.kl_warmup = f.u64("kl-warmup", defaults.kl_warmup,
+                      "steps over which the KL term's weight in the gradient rises linearly to 1 (0: none)", 0,
+                      1'000'000);
   o.init = init_option(f, defaults.init);
   o.samples = f.u64("samples", defaults.samples, "samples written as IDX at the end", 0, max_samples);
   o.manifold = f.u64("manifold", defaults.manifold, "digits per side of the manifold figure", 2, 100);
@@ -168,7 +172,7 @@ int run_vae(const VaeRunOptions& o) {
   Adam opt_enc, opt_dec;
   opt_enc.lr = opt_dec.lr = static_cast<float>(o.lr);
   opt_enc.warmup = opt_dec.warmup = o.warmup;
-  VaeStep step(vae, opt_enc, opt_dec);
+  VaeStep step(vae, opt_enc, opt_dec, o.kl_warmup);
   FitOptions fit_opts = fit_options(c);
   fit_opts.validation = &test;
   fit_opts.tags["dataset"] = c.dataset;
@@ -184,15 +188,17 @@ int run_vae(const VaeRunOptions& o) {
 
   plot_history(history, c.out + "/elbo.png", o.title + ": negative ELBO", "nats per image",
                {{"loss", "train"}, {"val_loss", "test"}});
-  // Posterior collapse shows here first: a latent unit whose KL is near 0 carries nothing.
-  const std::vector<double> kl = kl_per_unit(vae, test, c.batch);
+  // Collapse shows here first: a latent unit whose KL is near 0 carries nothing, and an
+  // encoder feature that never fires passes nothing on.
+  const LatentUsage usage = latent_usage(vae, test, c.batch);
   CsvTable units(c.out + "/latent_units.csv", {"unit", "kl"});
   std::string line;
-  for (std::size_t u = 0; u < kl.size(); ++u) {
-    units.add_row({static_cast<double>(u), kl[u]});
-    line += fmt::format(" {:.3f}", kl[u]);
+  for (std::size_t u = 0; u < usage.kl.size(); ++u) {
+    units.add_row({static_cast<double>(u), usage.kl[u]});
+    line += fmt::format(" {:.3f}", usage.kl[u]);
   }
-  fmt::print("test KL per latent unit (nats):{}\n", line);
+  fmt::print("test KL per latent unit (nats):{}; encoder features that never fire: {} of {}\n", line,
+             usage.dead, usage.features);
   write_vae_figures(vae, test, c, o, h, w);
   fmt::print("run directory {}\n", c.out);
   return 0;

@@ -224,3 +224,13 @@ TEST_CASE("initialisers: PyTorch's bounds from each layer's fan_in, biases inclu
       for (float v : p.value) CHECK(v == 0.0f);
   });
 }
+
+TEST_CASE("initialisers: a kernel that states no fan_in is an error, not zeros or a division by zero") {
+  std::vector<float> w(6, 1.0f), g(6);
+  const ParamRef p{.role = "kernel", .value = w, .grad = g, .shape = {2, 3}, .rank = 2, .is_kernel = true};
+  Rng rng(1);
+  for (Init init : {Init::glorot_uniform, Init::he_normal, Init::pytorch})
+    CHECK_THROWS_WITH_AS(init_param(p, rng, init), doctest::Contains("states no fan_in"), Error);
+  init_param(p, rng, Init::normal_002);  // N(0, 0.02) needs no fan
+  CHECK(w[0] != 1.0f);
+}

@@ -505,12 +505,15 @@ TEST_CASE("a batch too big for the memory left is one error saying how much it n
 }
 
 namespace {
-// A step whose loss climbs by 0.1 a step (its network is never updated).
+// A step whose loss climbs by 0.1 a step (its network is never updated); it
+// records the run's step count it is given.
 struct Climbing {
   using Net = Sequential<Input<1>, Dense<1>>;
   Net net = Net::make(seed{1});
   double loss = 1.0;
-  Metrics train_batch(const Dataset&, std::span<const std::size_t>, StepContext&) {
+  std::vector<std::size_t> seen;
+  Metrics train_batch(const Dataset&, std::span<const std::size_t>, StepContext& ctx) {
+    seen.push_back(ctx.run_step);
     Metrics r;
     r.add("loss", loss += 0.1);
     return r;
@@ -521,6 +524,16 @@ struct Climbing {
   void visit_optimizers(F&&) {}
 };
 }  // namespace
+
+TEST_CASE("StepContext::run_step counts the run's steps across epochs, the short last batch included") {
+  Climbing climbing;
+  Dataset d;
+  d.count = 10;
+  d.height = d.width = d.channels = 1;
+  d.images.assign(10, 0.5f);
+  fit(climbing, d, {.epochs = 2, .batch = 4, .progress = false});  // batches of 4, 4, 2
+  CHECK(climbing.seen == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
+}
 
 TEST_CASE("a loss that grows to over 4 times its start stops the run, naming epoch and step") {
   LossWatch w;

@@ -167,6 +167,35 @@ TEST_CASE("the negative ELBO's gradient reaches every parameter of a conv VAE (f
   check_elbo_gradients<ConvVae>();
 }
 
+TEST_CASE("KL warm-up: kl_weight scales the KL term's gradient, not the terms reported") {
+  constexpr std::size_t n = 3;
+  auto v = DenseVae::make(seed{6});
+  Rng rng(4);
+  std::vector<float> x(n * DenseVae::sample), eps(n * DenseVae::latent), z(n * DenseVae::latent);
+  for (auto& xi : x) xi = rng.uniform();
+  for (auto& e : eps) e = rng.normal();
+  std::vector<ElboTerms> terms;
+  const auto gradient = [&](double kl_weight) {
+    v.zero_grad();
+    terms.push_back(v.pass_with_noise(x, n, eps, z, true, kl_weight));
+    std::vector<float> g;
+    v.encoder.visit_params([&](const ParamRef& p) { g.insert(g.end(), p.grad.begin(), p.grad.end()); });
+    v.decoder.visit_params([&](const ParamRef& p) { g.insert(g.end(), p.grad.begin(), p.grad.end()); });
+    return g;
+  };
+  const auto g0 = gradient(0.0), g1 = gradient(1.0), half = gradient(0.5);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < g0.size(); ++i) {
+    CHECK(half[i] == doctest::Approx((g0[i] + g1[i]) / 2).epsilon(1e-4).scale(1e-6));
+    differ += std::abs(g1[i] - g0[i]) > 1e-6f;
+  }
+  CHECK(differ > 0);  // the KL term has a gradient to weight
+  for (const ElboTerms& t : terms) {
+    CHECK(t.kl == doctest::Approx(terms[0].kl).epsilon(1e-12));
+    CHECK(t.reconstruction == doctest::Approx(terms[0].reconstruction).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("a Sigmoid fused into the loss: backprop gives the loss's gradient, not times sigmoid'") {
   // Dense + Sigmoid are fused in the forward pass; leaving the Sigmoid out of
   // backward must also leave its derivative out.
@@ -267,7 +296,7 @@ TEST_CASE("the MLP VAE trained one epoch on MNIST gets its test negative ELBO un
   CHECK(m["val_kl"] > 1.0);  // the latent code is used: no posterior collapse
 }
 
-TEST_CASE("kl_per_unit: one KL per latent unit, summing to evaluate_vae's") {
+TEST_CASE("latent_usage: one KL per latent unit, summing to evaluate_vae's, and the body's dead units") {
   auto v = DenseVae::make(seed{4});
   Rng rng(2);
   Dataset data;
@@ -278,11 +307,32 @@ TEST_CASE("kl_per_unit: one KL per latent unit, summing to evaluate_vae's") {
   data.images.resize(50 * 6);
   data.labels.resize(50);
   for (auto& x : data.images) x = rng.uniform();
-  const std::vector<double> kl = kl_per_unit(v, data, 16);
-  REQUIRE(kl.size() == 2);
-  CHECK(kl[0] > 0.0);
-  CHECK(kl[1] > 0.0);
-  CHECK(kl[0] + kl[1] == doctest::Approx(evaluate_vae(v, data, 7, 1).kl).epsilon(1e-6));
+  const auto count_dead = [&] {  // units of the body's ReLU output zero on all 50 images
+    std::size_t dead = 0;
+    v.encoder.body.forward(data.images, 50, false);
+    const auto h = v.encoder.body.output();
+    for (std::size_t u = 0; u < 5; ++u) {
+      bool fires = false;
+      for (std::size_t i = 0; i < 50; ++i) fires = fires || h[i * 5 + u] > 0.0f;
+      dead += !fires;
+    }
+    return dead;
+  };
+  LatentUsage use = latent_usage(v, data, 16);
+  REQUIRE(use.kl.size() == 2);
+  CHECK(use.kl[0] > 0.0);
+  CHECK(use.kl[1] > 0.0);
+  CHECK(use.kl[0] + use.kl[1] == doctest::Approx(evaluate_vae(v, data, 7, 1).kl).epsilon(1e-6));
+  CHECK(use.features == 5);
+  CHECK(use.dead == count_dead());
+  // Kill two units: a bias far below anything the kernel can add never lets them fire.
+  std::size_t param = 0;
+  v.encoder.body.visit_params([&](const ParamRef& p) {
+    if (param++ == 1) p.value[1] = p.value[3] = -100.0f;  // the Dense(5)'s bias
+  });
+  use = latent_usage(v, data, 16);
+  CHECK(use.dead >= 2);
+  CHECK(use.dead == count_dead());
 }
 
 TEST_CASE("Adam's warm-up: step t moves a weight by lr * t / warmup, then by lr") {

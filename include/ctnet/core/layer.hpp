@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include <ctnet/core/diagnostics.hpp>
+#include <ctnet/core/error.hpp>
 #include <ctnet/core/rng.hpp>
 #include <ctnet/core/shape.hpp>
 
@@ -84,24 +85,24 @@ class GradientReady {
   ~GradientReady() = default;
 };
 
-/// Initialise one parameter from its description.
+/// Initialise one parameter from its description. A kernel states its fans;
+/// a bias is filled with its `fill`, except under PyTorch's init, which draws
+/// it from its kernel's fan_in.
 inline void init_param(const ParamRef& p, Rng& rng, Init init) {
-  const double fi = static_cast<double>(p.fan_in), fo = static_cast<double>(p.fan_out);
-  if (init == Init::pytorch && p.fan_in > 0) {  // kernels and biases alike
-    const float limit = static_cast<float>(1.0 / std::sqrt(fi));
-    for (auto& v : p.value) v = rng.uniform(-limit, limit);
-    return;
-  }
-  if (!p.is_kernel) {
+  if (p.is_kernel && p.fan_in == 0 && init != Init::normal_002)
+    fail("init_param: the kernel '{}' states no fan_in to scale its initialiser by", p.role);
+  if (!p.is_kernel && (init != Init::pytorch || p.fan_in == 0)) {
     for (auto& v : p.value) v = p.fill;
     return;
   }
+  const double fi = static_cast<double>(p.fan_in), fo = static_cast<double>(p.fan_out);
+  const auto uniform = [&](double limit) {
+    for (auto& v : p.value) v = rng.uniform(-static_cast<float>(limit), static_cast<float>(limit));
+  };
   switch (init) {
-    case Init::glorot_uniform: {
-      const float limit = static_cast<float>(std::sqrt(6.0 / (fi + fo)));
-      for (auto& v : p.value) v = rng.uniform(-limit, limit);
+    case Init::glorot_uniform:
+      uniform(std::sqrt(6.0 / (fi + fo)));
       break;
-    }
     case Init::he_normal: {
       // Keras: truncated normal whose stddev before truncation is
       // sqrt(2 / fan_in) / 0.8796 (the truncation's variance correction).
@@ -112,8 +113,8 @@ inline void init_param(const ParamRef& p, Rng& rng, Init init) {
     case Init::normal_002:
       for (auto& v : p.value) v = rng.normal(0.0f, 0.02f);
       break;
-    case Init::pytorch:  // a kernel without a fan_in: nothing to scale by
-      for (auto& v : p.value) v = 0.0f;
+    case Init::pytorch:  // kernels and biases alike
+      uniform(1.0 / std::sqrt(fi));
       break;
   }
 }

@@ -30,18 +30,19 @@ struct NegativeElbo {
   using Reconstruction = BasicBinaryCrossEntropy<Reduction::sum_per_sample>;
 
   /// -1/2 sum(1 + log_var - mean^2 - exp(log_var)), averaged over n samples.
-  /// Adds its gradient to dmean (mean / n) and dlog_var ((exp(log_var) - 1) / 2n).
+  /// Adds `weight` times its gradient to dmean (mean / n) and dlog_var
+  /// ((exp(log_var) - 1) / 2n); the value returned is not weighted.
   static double kl(std::span<const float> mean, std::span<const float> log_var, std::size_t n,
-                   std::span<float> dmean, std::span<float> dlog_var) {
+                   std::span<float> dmean, std::span<float> dlog_var, double weight = 1.0) {
     double kl = 0.0;
-    const double inv_n = 1.0 / static_cast<double>(n);
+    const double scale = weight / static_cast<double>(n);
     for (std::size_t i = 0; i < mean.size(); ++i) {
       const double m = mean[i], lv = log_var[i];
       kl += kl_to_standard_normal(m, lv);
-      dmean[i] += static_cast<float>(m * inv_n);
-      dlog_var[i] += static_cast<float>(0.5 * (std::exp(lv) - 1.0) * inv_n);
+      dmean[i] += static_cast<float>(m * scale);
+      dlog_var[i] += static_cast<float>(0.5 * (std::exp(lv) - 1.0) * scale);
     }
-    return kl * inv_n;
+    return kl * (1.0 / static_cast<double>(n));
   }
 };
 

@@ -87,20 +87,22 @@ class Vae
   /// Encodes n images x, samples z with noise from `rng`, decodes, and
   /// returns the negative ELBO's terms (nats per image). With `train`, also
   /// adds the gradient of their sum (mean over the n images) to every
-  /// parameter's gradient. `training` mode of the layers follows `train`.
-  ElboTerms pass(std::span<const float> x, std::size_t n, Rng& rng, bool train) {
+  /// parameter's gradient, the KL term's times `kl_weight` (a KL warm-up's
+  /// weight; the terms returned are the ELBO's own). `training` mode of the
+  /// layers follows `train`.
+  ElboTerms pass(std::span<const float> x, std::size_t n, Rng& rng, bool train, double kl_weight = 1.0) {
     if (x.size() < n * sample)
       fail("Vae: input holds {} floats, {} images need {}", x.size(), n, n * sample);
     reserve(n);
     const std::size_t m = n * latent;
     const std::span<float> eps{eps_.data(), m}, z{z_.data(), m};
     for (auto& e : eps) e = rng.normal();
-    return pass_with_noise(x, n, eps, z, train);
+    return pass_with_noise(x, n, eps, z, train, kl_weight);
   }
 
   /// `pass` with the noise given (eps: n * latent floats).
   ElboTerms pass_with_noise(std::span<const float> x, std::size_t n, std::span<const float> eps,
-                            std::span<float> z, bool train) {
+                            std::span<float> z, bool train, double kl_weight = 1.0) {
     encoder.forward(x, n, train);
     const auto mean = encoder.a.output(), log_var = encoder.b.output();
     reparameterise(mean, log_var, eps, z);
@@ -118,7 +120,7 @@ class Vae
       std::fill(dmean.begin(), dmean.end(), 0.0f);
       std::fill(dlog_var.begin(), dlog_var.end(), 0.0f);
     }
-    t.kl = NegativeElbo::kl(mean, log_var, n, dmean, dlog_var);
+    t.kl = NegativeElbo::kl(mean, log_var, n, dmean, dlog_var, kl_weight);
     if (train) encoder.backward(false);
     return t;
   }

@@ -85,6 +85,9 @@ struct StepContext {
   Rng& rng;                ///< noise, drawn in order: reproducible from (seed, epoch)
   std::size_t epoch = 0;   ///< from 0
   std::size_t step = 0;    ///< within the epoch, from 0
+  /// Steps since the run began (epoch * batches per epoch + step): what a
+  /// schedule counts, the same in a resumed run.
+  std::size_t run_step = 0;
   /// This process's share of the global batch (its samples are `idx`); all
   /// of it (total 0 or idx.size()) without data parallelism.
   Share share{};
@@ -385,7 +388,7 @@ History fit(Step& step, const Dataset& train, const FitOptions& o, Callbacks&&..
       if (idx.size() < ranks) continue;  // a last batch too small to share: every process skips it
       st.step = s;
       const Share share = share_of(idx.size(), rank, ranks);
-      StepContext ctx{rng, epoch, s, share, group, sums};
+      StepContext ctx{rng, epoch, s, epoch * batcher.batches_per_epoch() + s, share, group, sums};
       if (group) {
         step.visit_networks([&](const char*, auto& net) {
           for_each_sequential(net, [&](auto& part) { part.set_first_sample(share.first); });

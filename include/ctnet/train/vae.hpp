@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <ctnet/core/error.hpp>
@@ -38,23 +39,38 @@ ElboTerms evaluate_vae(V& vae, const Dataset& data, std::size_t batch, std::uint
   return {sum.reconstruction / count, sum.kl / count};
 }
 
-/// KL(q(z | x) || N(0, I)) of each latent unit, averaged over a dataset
-/// (inference mode), in nats: a unit whose KL is near 0 carries no
-/// information about x (posterior collapse); their sum is evaluate_vae's kl.
+/// How much of a VAE's encoder a dataset uses (inference mode): the two ways
+/// it can collapse.
+struct LatentUsage {
+  /// KL(q(z | x) || N(0, I)) of each latent unit, in nats: a unit whose KL is
+  /// near 0 carries no information about x (posterior collapse); their sum is
+  /// evaluate_vae's kl.
+  std::vector<double> kl;
+  std::size_t features = 0;  ///< the width of the encoder body's output
+  /// Of those, the ones not positive on any image: after a ReLU, units that
+  /// never fire and so pass nothing to the latent code.
+  std::size_t dead = 0;
+};
+
 template <class V>
-std::vector<double> kl_per_unit(V& vae, const Dataset& data, std::size_t batch) {
+LatentUsage latent_usage(V& vae, const Dataset& data, std::size_t batch) {
   if (batch == 0) fail("the batch size must be positive");
   if (data.sample_size() != V::sample)
-    fail("kl_per_unit: images of {} values, the encoder takes {}", data.sample_size(), V::sample);
+    fail("latent_usage: images of {} values, the encoder takes {}", data.sample_size(), V::sample);
+  constexpr std::size_t width = V::encoder_type::body_type::output_shape::size;
   std::vector<double> kl(V::latent, 0.0);
+  std::vector<bool> fires(width, false);
   for (std::size_t first = 0; first < data.count; first += batch) {
     const std::size_t n = std::min(batch, data.count - first);
     vae.encoder.forward({data.images.data() + first * V::sample, n * V::sample}, n, false);
     const auto mean = vae.encoder.a.output(), log_var = vae.encoder.b.output();
     for (std::size_t i = 0; i < n * V::latent; ++i) kl[i % V::latent] += kl_to_standard_normal(mean[i], log_var[i]);
+    const auto h = vae.encoder.body.output();
+    for (std::size_t i = 0; i < n * width; ++i)
+      if (h[i] > 0.0f) fires[i % width] = true;
   }
   for (auto& k : kl) k /= static_cast<double>(std::max<std::size_t>(data.count, 1));
-  return kl;
+  return {std::move(kl), width, static_cast<std::size_t>(std::count(fires.begin(), fires.end(), false))};
 }
 
 /// The VAE step on images in [0, 1]: encode, sample z, decode, the negative
@@ -63,10 +79,16 @@ std::vector<double> kl_per_unit(V& vae, const Dataset& data, std::size_t batch) 
 /// parameter). Reports "loss" (the negative ELBO), "reconstruction" and "kl",
 /// nats per image; validation draws its noise from the run's seed. Checkpoints
 /// name the networks "encoder" and "decoder".
+///
+/// `kl_warmup` steps (0: none) weight the KL term's gradient by t / kl_warmup
+/// at the run's step t (from 1), then by 1: KL annealing, which lets the
+/// latent code start to carry information before the prior pulls it in.
+/// The figures reported are the full negative ELBO's throughout.
 template <class V, class Opt>
 class VaeStep {
  public:
-  VaeStep(V& vae, Opt& opt_enc, Opt& opt_dec) : vae_(vae), opt_enc_(opt_enc), opt_dec_(opt_dec) {}
+  VaeStep(V& vae, Opt& opt_enc, Opt& opt_dec, std::size_t kl_warmup = 0)
+      : vae_(vae), opt_enc_(opt_enc), opt_dec_(opt_dec), kl_warmup_(kl_warmup) {}
 
   void check(const Dataset& data, std::string_view role) const {
     if (data.sample_size() != V::sample)
@@ -85,7 +107,7 @@ class VaeStep {
     ctx.sum_during_backward(vae_.encoder);  // the pass's backward finishes both networks' gradients
     ctx.sum_during_backward(vae_.decoder);
     ctx.draw_share([&] { for (std::size_t i = 0; i < V::latent; ++i) ctx.rng.normal(); },
-                   [&] { t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true); });
+                   [&] { t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true, kl_weight(ctx.run_step)); });
     const double w = static_cast<double>(n);
     const Metrics m{{"loss", t.loss(), w}, {"reconstruction", t.reconstruction, w}, {"kl", t.kl, w}};
     if (!ctx.all_finite(t.loss())) return m;  // the loop stops before any update
@@ -111,9 +133,15 @@ class VaeStep {
   }
 
  private:
+  double kl_weight(std::size_t run_step) const {
+    if (kl_warmup_ == 0) return 1.0;
+    return std::min(1.0, static_cast<double>(run_step + 1) / static_cast<double>(kl_warmup_));
+  }
+
   V& vae_;
   Opt& opt_enc_;
   Opt& opt_dec_;
+  std::size_t kl_warmup_;
   std::vector<float> x_;
 };
 
