@@ -32,7 +32,7 @@ namespace ctnet {
 /// The options of a VAE example: the common flags plus the VAE's own.
 struct VaeRunOptions {
   CommonOptions common;
-  double lr = 1e-3;
+  double lr = 1e-3, beta1 = 0.9;
   std::size_t warmup = 0;     ///< Adam's linear warm-up, in steps
   std::size_t kl_warmup = 0;  ///< the KL term's linear warm-up, in steps
   Init init = Init::glorot_uniform;
@@ -46,6 +46,7 @@ inline VaeRunOptions vae_run_options(Flags& f, const VaeRunOptions& defaults, co
   VaeRunOptions o = defaults;
   o.common = common_options(f, defaults.common.epochs, defaults.common.batch, out);
   o.lr = f.real("lr", defaults.lr, "Adam's learning rate", learning_rates);
+  o.beta1 = f.real("beta1", defaults.beta1, "Adam's beta1 for both networks", {0.0, 1.0, false, true});
   o.warmup = f.u64("warmup", defaults.warmup, "steps over which Adam's rate rises linearly to --lr (0: none)", 0,
                    1'000'000);
   o.kl_warmup = f.u64("kl-warmup", defaults.kl_warmup,
@@ -171,6 +172,7 @@ int run_vae(const VaeRunOptions& o) {
   auto vae = V::make(seed{c.seed}, o.init);
   Adam opt_enc, opt_dec;
   opt_enc.lr = opt_dec.lr = static_cast<float>(o.lr);
+  opt_enc.beta1 = opt_dec.beta1 = static_cast<float>(o.beta1);
   opt_enc.warmup = opt_dec.warmup = o.warmup;
   VaeStep step(vae, opt_enc, opt_dec, o.kl_warmup);
   FitOptions fit_opts = fit_options(c);
