@@ -17,6 +17,12 @@
 namespace ctnet {
 
 
+/// A linear warm-up's factor at step t (from 1) of `steps`: t / steps, then 1
+/// (always 1 when steps is 0). Adam's rate and VaeStep's KL weight use it.
+inline double linear_warmup(std::size_t t, std::size_t steps) {
+  return t < steps ? static_cast<double>(t) / static_cast<double>(steps) : 1.0;
+}
+
 /// Adam with Keras's defaults (lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7)
 /// and Keras's update: w -= lr_t m / (sqrt(v) + eps), lr_t = lr sqrt(1 -
 /// beta2^t) / (1 - beta1^t). With `warmup` = W > 0 the rate rises linearly
@@ -37,7 +43,7 @@ struct Adam {
     ++t;
     const double bc1 = 1.0 - std::pow(static_cast<double>(beta1), static_cast<double>(t));
     const double bc2 = 1.0 - std::pow(static_cast<double>(beta2), static_cast<double>(t));
-    const double ramp = t < warmup ? static_cast<double>(t) / static_cast<double>(warmup) : 1.0;
+    const double ramp = linear_warmup(t, warmup);
     const float lr_t = static_cast<float>(ramp * lr * std::sqrt(bc2) / bc1);
     std::size_t i = 0;
     net.visit_params([&](const ParamRef& p) {

@@ -17,6 +17,7 @@
 #include <ctnet/model/vae.hpp>
 #include <ctnet/train/fit.hpp>
 #include <ctnet/train/metrics.hpp>
+#include <ctnet/train/optimizer.hpp>
 
 namespace ctnet {
 
@@ -106,8 +107,9 @@ class VaeStep {
     ElboTerms t;
     ctx.sum_during_backward(vae_.encoder);  // the pass's backward finishes both networks' gradients
     ctx.sum_during_backward(vae_.decoder);
+    const double kl_weight = linear_warmup(ctx.run_step + 1, kl_warmup_);
     ctx.draw_share([&] { for (std::size_t i = 0; i < V::latent; ++i) ctx.rng.normal(); },
-                   [&] { t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true, kl_weight(ctx.run_step)); });
+                   [&] { t = vae_.pass({x_.data(), n * V::sample}, n, ctx.rng, true, kl_weight); });
     const double w = static_cast<double>(n);
     const Metrics m{{"loss", t.loss(), w}, {"reconstruction", t.reconstruction, w}, {"kl", t.kl, w}};
     if (!ctx.all_finite(t.loss())) return m;  // the loop stops before any update
@@ -133,11 +135,6 @@ class VaeStep {
   }
 
  private:
-  double kl_weight(std::size_t run_step) const {
-    if (kl_warmup_ == 0) return 1.0;
-    return std::min(1.0, static_cast<double>(run_step + 1) / static_cast<double>(kl_warmup_));
-  }
-
   V& vae_;
   Opt& opt_enc_;
   Opt& opt_dec_;
